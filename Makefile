@@ -1,0 +1,71 @@
+# ghost-hunter build. `make test` and `sudo make run` are the only commands a
+# fresh Debian machine needs: everything below installs what it is missing.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+DENO_VERSION := 2.9.6
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+DENO_PLATFORM := $(shell uname -m | sed -e 's/x86_64/linux-x64-glibc/' -e 's/aarch64/linux-arm64-glibc/')
+DENO := .tools/node_modules/@deno/$(DENO_PLATFORM)/deno
+DEBIAN_PACKAGES := clang llvm libbpf-dev bpftool
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -Ibpf
+PROBE := build/probe.bpf.o
+TS_SOURCES := main.ts deno.json $(shell find src ffi -name '*.ts' 2>/dev/null)
+
+.PHONY: all toolchain deno test test-unit test-e2e check run bench calibrate clean
+
+all: ghost-hunter
+
+# Debian packages, installed only when a tool or header is missing.
+toolchain: .tools/debian.stamp
+.tools/debian.stamp:
+	@mkdir -p .tools
+	@if ! command -v clang >/dev/null || ! command -v bpftool >/dev/null || \
+	    ! command -v llvm-strip >/dev/null || ! test -f /usr/include/bpf/bpf_helpers.h; then \
+		echo "make: installing $(DEBIAN_PACKAGES) from Debian"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	fi
+	@touch $@
+
+# Deno, pinned, from the npm package that ships its binary.
+deno: $(DENO)
+$(DENO):
+	@mkdir -p .tools
+	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error deno@$(DENO_VERSION)
+	@test -x $@ && touch $@
+
+build/vmlinux.h: | .tools/debian.stamp
+	@mkdir -p build
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(PROBE): bpf/probe.bpf.c bpf/ghost_hunter.h build/vmlinux.h | .tools/debian.stamp
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+# deno compile needs the denort runtime (network or DENORT_BIN); without it,
+# a launcher with the same command line runs main.ts under the pinned Deno.
+ghost-hunter: $(PROBE) $(TS_SOURCES) $(DENO) tools/launcher.sh
+	@if $(DENO) compile --quiet --allow-all --include $(PROBE) --output $@ main.ts 2>/dev/null; then \
+		echo "make: built ./ghost-hunter as a deno compile single binary"; \
+	else \
+		sed -e "s|@DENO@|$(DENO)|" tools/launcher.sh > $@ && chmod 0755 $@; \
+		echo "make: deno compile runtime unavailable (no network, no DENORT_BIN): built ./ghost-hunter as a launcher for main.ts"; \
+	fi
+
+test: ghost-hunter
+	@bash tools/run_tests.sh $(DENO)
+
+check: $(DENO)
+	$(DENO) task check
+
+run: ghost-hunter
+	./ghost-hunter $(ARGS)
+
+bench: ghost-hunter
+	$(DENO) task bench
+
+calibrate: $(DENO)
+	$(DENO) task calibrate
+
+clean:
+	rm -rf build ghost-hunter

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The ABI shared by the probe and the agent: every struct that crosses the
+ * kernel/user boundary is defined here and nowhere else. Fixed-width fields,
+ * named padding, explicit enum values; src/abi.ts mirrors it and
+ * tests/unit/abi_layout_test.ts fails when the two drift.
+ */
+#ifndef GHOST_HUNTER_H
+#define GHOST_HUNTER_H
+
+/* What a TtyEvent reports. Zero is never a valid kind. */
+enum gh_event_kind {
+	GH_EVENT_INPUT = 1,  /* bytes arriving into the session (pty master write) */
+	GH_EVENT_OUTPUT = 2, /* bytes the session writes to its terminal */
+};
+
+/* Bits of TtyEvent.flags. */
+enum gh_event_flag {
+	GH_FLAG_JITTERED = 1,    /* the session had a live JitterCommand */
+	GH_FLAG_MASTER_SIDE = 2, /* seen on the pty master (sshd, tmux, script) */
+};
+
+/* What a JitterCommand asks the kernel side to do. */
+enum gh_jitter_mode {
+	GH_JITTER_OFF = 0,
+	GH_JITTER_FREEZE = 1, /* user space holds the session's cgroup frozen */
+	GH_JITTER_SIGSTOP = 2, /* opt-in: the probe stops the reader itself */
+};
+
+/* Indexes into the counters map. */
+enum gh_counter {
+	GH_COUNTER_RINGBUF_DROPS = 0,   /* bpf_ringbuf_reserve failed */
+	GH_COUNTER_PASSWORD_SKIPS = 1,  /* input at a password prompt, not timed */
+	GH_COUNTER_MAX = 2,
+};
+
+/* One terminal read or write, sizes and times only: never content. */
+struct gh_tty_event {
+	__u64 timestamp_ns; /* bpf_ktime_get_ns(), CLOCK_MONOTONIC */
+	__u32 kind;         /* enum gh_event_kind */
+	__u32 flags;        /* enum gh_event_flag bits */
+	__u32 tgid;
+	__u32 tid;
+	__u32 uid;
+	__u32 session_key;  /* kernel dev_t of the pty slave / tty: major << 20 | minor */
+	__u64 bytes;        /* byte count passed to the syscall */
+	char comm[16];
+	__u8 _pad[8];
+};
+
+/* The agent's verdict for one session, keyed by session_key. */
+struct gh_jitter_command {
+	__u32 lambda_scaled; /* λ × 1000, λ in 1/s: no float crosses the boundary */
+	__u32 mode;          /* enum gh_jitter_mode */
+	__u64 expiry_ns;     /* CLOCK_MONOTONIC; past it the command is ignored */
+};
+
+/* Set by the loader in .rodata before the object is loaded. */
+struct gh_probe_config {
+	__u32 agent_tgid; /* the agent's own process is never traced */
+	__u32 _pad;
+};
+
+_Static_assert(sizeof(struct gh_tty_event) == 64, "TtyEvent must be 64 bytes");
+_Static_assert(__builtin_offsetof(struct gh_tty_event, bytes) == 32, "TtyEvent.bytes offset");
+_Static_assert(__builtin_offsetof(struct gh_tty_event, comm) == 40, "TtyEvent.comm offset");
+_Static_assert(sizeof(struct gh_jitter_command) == 16, "JitterCommand must be 16 bytes");
+_Static_assert(__builtin_offsetof(struct gh_jitter_command, expiry_ns) == 8, "JitterCommand.expiry_ns offset");
+_Static_assert(sizeof(struct gh_probe_config) == 8, "ProbeConfig must be 8 bytes");
+
+#endif /* GHOST_HUNTER_H */

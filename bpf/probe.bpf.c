@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ghost-hunter probe: reports the timing and size of terminal writes, never
+ * their content. Input is seen where it enters the session (a write to the
+ * pty master by sshd, tmux, script...), output where the session writes its
+ * terminal, so both sides map to one session key: the pty slave's dev_t.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "ghost_hunter.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#if defined(__TARGET_ARCH_x86)
+#define GH_NR_WRITE 1
+#elif defined(__TARGET_ARCH_arm64)
+#define GH_NR_WRITE 64
+#else
+#error "ghost-hunter: unsupported architecture, set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
+#endif
+
+#define GH_MKDEV(ma, mi) (((__u32)(ma) << 20) | (__u32)(mi))
+#define GH_TTY_MAJOR 4            /* vt consoles and serial ttys */
+#define GH_TTYAUX_MAJOR 5         /* /dev/tty, /dev/console, /dev/ptmx */
+#define GH_PTS_MAJOR_FIRST 136    /* Unix98 pty slaves: 136..143 */
+#define GH_PTS_MAJOR_LAST 143
+#define GH_TTYAUX_MINOR_PTMX 2
+#define GH_TTY_DRIVER_TYPE_PTY 4
+#define GH_PTY_TYPE_MASTER 1
+#define GH_ICANON 0000002
+#define GH_ECHO 0000010
+
+/* Set by the loader before load; constant to the verifier. */
+const volatile struct gh_probe_config gh_config = {};
+
+/* Terminal events for the agent: reserve, fill, submit, no staging copy. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+/* Per-CPU event counters (enum gh_counter), summed by the agent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GH_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* The agent's live jitter verdicts, by session key; written only by its writer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct gh_jitter_command);
+} jitter_commands SEC(".maps");
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline void count(__u32 counter)
+{
+	__u64 *value = bpf_map_lookup_elem(&counters, &counter);
+
+	if (value)
+		*value += 1;
+}
+
+/*
+ * The file behind fd in the current task, or NULL. BTF-typed loads where the
+ * verifier allows them: this runs on every write on the machine, and
+ * bpf_probe_read_kernel chains cost several times more.
+ */
+static __always_inline struct file *current_file(__u64 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!files)
+		return NULL;
+	fdt = files->fdt;
+	if (fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	return bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));
+}
+
+/* Terminal device numbers: pty slaves, vt/serial ttys, /dev/tty, /dev/console, /dev/ptmx. */
+static __always_inline bool is_terminal_rdev(__u32 rdev)
+{
+	__u32 major = rdev >> 20;
+
+	if (major >= GH_PTS_MAJOR_FIRST && major <= GH_PTS_MAJOR_LAST)
+		return true;
+	if (major == GH_TTY_MAJOR)
+		return true;
+	return major == GH_TTYAUX_MAJOR && (rdev & 0xfffff) <= GH_TTYAUX_MINOR_PTMX;
+}
+
+static __always_inline __u32 tty_session_key(struct tty_struct *tty)
+{
+	__u32 major = BPF_CORE_READ(tty, driver, major);
+	__u32 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+
+	return GH_MKDEV(major, minor);
+}
+
+static __always_inline bool is_pty_master(struct tty_struct *tty)
+{
+	return BPF_CORE_READ(tty, driver, type) == GH_TTY_DRIVER_TYPE_PTY &&
+	       BPF_CORE_READ(tty, driver, subtype) == GH_PTY_TYPE_MASTER;
+}
+
+/* getpass() and friends: canonical mode with ECHO off. */
+static __always_inline bool at_password_prompt(struct tty_struct *slave)
+{
+	__u32 lflag = BPF_CORE_READ(slave, termios.c_lflag);
+
+	return (lflag & GH_ICANON) && !(lflag & GH_ECHO);
+}
+
+static __always_inline bool jitter_live(__u32 session_key, __u64 now)
+{
+	struct gh_jitter_command *cmd = bpf_map_lookup_elem(&jitter_commands, &session_key);
+
+	return cmd && cmd->mode != GH_JITTER_OFF && cmd->expiry_ns > now;
+}
+
+static __always_inline void emit(__u32 kind, __u32 flags, __u32 session_key, __u64 bytes, __u64 now)
+{
+	struct gh_tty_event *event;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (jitter_live(session_key, now))
+		flags |= GH_FLAG_JITTERED;
+	event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
+	if (!event) {
+		count(GH_COUNTER_RINGBUF_DROPS);
+		return;
+	}
+	event->timestamp_ns = now;
+	event->kind = kind;
+	event->flags = flags;
+	event->tgid = pid_tgid >> 32;
+	event->tid = (__u32)pid_tgid;
+	event->uid = (__u32)bpf_get_current_uid_gid();
+	event->session_key = session_key;
+	event->bytes = bytes;
+	bpf_get_current_comm(event->comm, sizeof(event->comm));
+	__builtin_memset(event->_pad, 0, sizeof(event->_pad));
+	bpf_ringbuf_submit(event, 0);
+}
+
+static __always_inline void handle_terminal_write(struct file *file, __u64 bytes)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct tty_file_private *priv = file->private_data;
+	struct tty_struct *tty = BPF_CORE_READ(priv, tty);
+	struct tty_struct *slave;
+
+	if (!tty)
+		return;
+	if (!is_pty_master(tty)) {
+		emit(GH_EVENT_OUTPUT, 0, tty_session_key(tty), bytes, now);
+		return;
+	}
+	slave = BPF_CORE_READ(tty, link);
+	if (!slave)
+		return;
+	if (at_password_prompt(slave)) {
+		count(GH_COUNTER_PASSWORD_SKIPS);
+		return;
+	}
+	emit(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, tty_session_key(slave), bytes, now);
+}
+
+/*
+ * Every syscall passes here (tp_btf/sys_enter is the cheapest hook these
+ * kernels allow), so anything that is not a write to a terminal must leave
+ * after as few loads as possible. The write's start is the moment its bytes
+ * reach the terminal, which is the timing we score.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+{
+	struct file *file;
+
+	if (id != GH_NR_WRITE)
+		return 0;
+	file = current_file(PT_REGS_PARM1(regs));
+	if (!file || !is_terminal_rdev(file->f_inode->i_rdev))
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == gh_config.agent_tgid)
+		return 0;
+	handle_terminal_write(file, PT_REGS_PARM3(regs));
+	return 0;
+}
