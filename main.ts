@@ -9,8 +9,9 @@ import {
   EnvironmentError,
   UsageError,
 } from "./src/cli/command.ts";
+import { recordCommand } from "./src/cli/record_command.ts";
 
-const COMMANDS: Command[] = [];
+const COMMANDS: Command[] = [recordCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);

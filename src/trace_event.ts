@@ -41,3 +41,8 @@ export interface TraceHeader {
 export function formatTraceEvent(event: TraceEvent): string {
   return JSON.stringify({ ...event, t: Math.round(event.t * 1000) / 1000 });
 }
+
+/** Nanoseconds to trace milliseconds, exact to the microsecond. */
+export function nsToTraceMs(ns: bigint): number {
+  return Number(ns / 1000n) / 1000;
+}

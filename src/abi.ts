@@ -1,0 +1,134 @@
+/**
+ * The TypeScript side of bpf/ghost_hunter.h: offsets, enum values and the
+ * decoder for events read from the ring buffer. Pure: no FFI, so it tests
+ * without privileges. tests/unit/abi_layout_test.ts checks every offset here
+ * against the BTF of the compiled probe.
+ *
+ * @module
+ */
+
+/** `enum gh_event_kind`. */
+export const EventKind = { INPUT: 1, OUTPUT: 2 } as const;
+
+/** `enum gh_event_flag` bits. */
+export const EventFlag = { JITTERED: 1, MASTER_SIDE: 2 } as const;
+
+/** `enum gh_jitter_mode`. */
+export const JitterMode = { OFF: 0, FREEZE: 1, SIGSTOP: 2 } as const;
+
+/** `enum gh_counter`: indexes into the probe's counters map. */
+export const Counter = { RINGBUF_DROPS: 0, PASSWORD_SKIPS: 1, MAX: 2 } as const;
+
+/** `struct gh_tty_event`: size and field offsets in bytes. */
+export const TTY_EVENT_LAYOUT = {
+  size: 64,
+  timestamp_ns: 0,
+  kind: 8,
+  flags: 12,
+  tgid: 16,
+  tid: 20,
+  uid: 24,
+  session_key: 28,
+  bytes: 32,
+  comm: 40,
+  _pad: 56,
+} as const;
+
+/** `struct gh_jitter_command`: size and field offsets in bytes. */
+export const JITTER_COMMAND_LAYOUT = {
+  size: 16,
+  lambda_scaled: 0,
+  mode: 4,
+  expiry_ns: 8,
+} as const;
+
+/** `struct gh_probe_config`: size and field offsets in bytes. */
+export const PROBE_CONFIG_LAYOUT = {
+  size: 8,
+  agent_tgid: 0,
+  _pad: 4,
+} as const;
+
+const COMM_LENGTH = 16;
+
+/** A decoded `struct gh_tty_event`. */
+export interface TtyEvent {
+  /** CLOCK_MONOTONIC nanoseconds, as a bigint: a double loses sub-µs after 104 days of uptime. */
+  timestampNs: bigint;
+  /** One of {@link EventKind}. */
+  kind: number;
+  /** {@link EventFlag} bits. */
+  flags: number;
+  tgid: number;
+  tid: number;
+  uid: number;
+  /** Kernel dev_t of the session's pty slave or tty: `major << 20 | minor`. */
+  sessionKey: number;
+  /** Byte count of the read or write. */
+  bytes: number;
+  /** Command name, at most 15 bytes. */
+  comm: string;
+}
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * Decodes one event at `offset` in `view`. Throws a RangeError when fewer than
+ * 64 bytes remain, and an Error naming the field when kind is unknown.
+ */
+export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
+  if (offset < 0 || offset + TTY_EVENT_LAYOUT.size > view.byteLength) {
+    throw new RangeError(
+      `Cannot decode TtyEvent at offset ${offset}: needs ${TTY_EVENT_LAYOUT.size} bytes, ${
+        view.byteLength - offset
+      } available`,
+    );
+  }
+  const kind = view.getUint32(offset + TTY_EVENT_LAYOUT.kind, true);
+  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT) {
+    throw new Error(
+      `Cannot decode TtyEvent at offset ${offset}: unknown kind ${kind}`,
+    );
+  }
+  const commStart = view.byteOffset + offset + TTY_EVENT_LAYOUT.comm;
+  const commBytes = new Uint8Array(view.buffer, commStart, COMM_LENGTH);
+  const nul = commBytes.indexOf(0);
+  return {
+    timestampNs: view.getBigUint64(
+      offset + TTY_EVENT_LAYOUT.timestamp_ns,
+      true,
+    ),
+    kind,
+    flags: view.getUint32(offset + TTY_EVENT_LAYOUT.flags, true),
+    tgid: view.getUint32(offset + TTY_EVENT_LAYOUT.tgid, true),
+    tid: view.getUint32(offset + TTY_EVENT_LAYOUT.tid, true),
+    uid: view.getUint32(offset + TTY_EVENT_LAYOUT.uid, true),
+    sessionKey: view.getUint32(offset + TTY_EVENT_LAYOUT.session_key, true),
+    bytes: Number(view.getBigUint64(offset + TTY_EVENT_LAYOUT.bytes, true)),
+    comm: latin1.decode(nul === -1 ? commBytes : commBytes.subarray(0, nul)),
+  };
+}
+
+/** A `struct gh_jitter_command` to write into the probe's map. */
+export interface JitterCommand {
+  /** λ × 1000, an integer that fits in a u32. */
+  lambdaScaled: number;
+  /** One of {@link JitterMode}. */
+  mode: number;
+  /** CLOCK_MONOTONIC nanoseconds after which the probe ignores the command. */
+  expiryNs: bigint;
+}
+
+/** Encodes a JitterCommand into 16 bytes, the map value the probe reads. */
+export function encodeJitterCommand(command: JitterCommand): Uint8Array {
+  const bytes = new Uint8Array(JITTER_COMMAND_LAYOUT.size);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(
+    JITTER_COMMAND_LAYOUT.lambda_scaled,
+    command.lambdaScaled,
+    true,
+  );
+  view.setUint32(JITTER_COMMAND_LAYOUT.mode, command.mode, true);
+  view.setBigUint64(JITTER_COMMAND_LAYOUT.expiry_ns, command.expiryNs, true);
+  return bytes;
+}

@@ -1,0 +1,154 @@
+/**
+ * `ghost-hunter record`: streams the live timing trace, one JSON line per
+ * terminal event, to stdout or a file.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Command, UsageError } from "./command.ts";
+import { TerminalEventSource } from "../terminal_event_source.ts";
+import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace_event.ts";
+import { traceEventFromProbe } from "../trace_from_probe.ts";
+import { shutdownSignal } from "../shutdown_signal.ts";
+
+const DEFAULT_RING_BUFFER_BYTES = 1 << 20;
+
+const HELP =
+  `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
+
+Streams the timing of every terminal read and write on this machine as a
+trace (JSON Lines, format version 1): sizes and times only, never content.
+Stops on SIGINT or SIGTERM, or after --duration.
+
+Options:
+  -o, --output FILE          write the trace to FILE (mode 0600) instead of stdout
+      --duration SECONDS     stop after SECONDS (default: run until a signal)
+      --ring-buffer-bytes N  kernel ring buffer size, a power of two >= 4096 (default ${DEFAULT_RING_BUFFER_BYTES})
+
+Examples:
+  sudo ./ghost-hunter record -o /var/tmp/session.jsonl
+  sudo ./ghost-hunter record --duration 60 | ./ghost-hunter replay -`;
+
+/** Options of {@link record}. */
+export interface RecordOptions {
+  /** File path, or undefined for stdout. */
+  output?: string;
+  /** Stop after this many seconds; undefined runs until SIGINT/SIGTERM. */
+  durationSeconds?: number;
+  /** Kernel ring buffer size in bytes. */
+  ringBufferBytes: number;
+}
+
+function positiveNumber(
+  flag: string,
+  value: string | undefined,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new UsageError(
+      `Option ${flag} expects a positive number, got "${value}".`,
+    );
+  }
+  return number;
+}
+
+function parseRecordArgs(args: string[]): RecordOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        output: { type: "string", short: "o" },
+        duration: { type: "string" },
+        "ring-buffer-bytes": { type: "string" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(
+      `${
+        error instanceof Error ? error.message : String(error)
+      }; see "ghost-hunter record --help".`,
+    );
+  }
+  const ringBufferBytes =
+    positiveNumber("--ring-buffer-bytes", values["ring-buffer-bytes"]) ??
+      DEFAULT_RING_BUFFER_BYTES;
+  if (!Number.isInteger(Math.log2(ringBufferBytes)) || ringBufferBytes < 4096) {
+    throw new UsageError(
+      `Option --ring-buffer-bytes expects a power of two >= 4096, got ${ringBufferBytes}.`,
+    );
+  }
+  return {
+    output: values.output,
+    durationSeconds: positiveNumber("--duration", values.duration),
+    ringBufferBytes,
+  };
+}
+
+async function writeAll(
+  writer: { write(p: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    written += await writer.write(bytes.subarray(written));
+  }
+}
+
+/** Records until stopped; resolves to the exit status. */
+export async function record(options: RecordOptions): Promise<number> {
+  using signal = shutdownSignal(
+    options.durationSeconds === undefined
+      ? undefined
+      : options.durationSeconds * 1000,
+  );
+  await using source = await TerminalEventSource.open({
+    ringBufferBytes: options.ringBufferBytes,
+    jitterMapEntries: 1,
+  });
+  // Opened only once the probe is attached: a failed start leaves no file behind.
+  using file = options.output === undefined
+    ? undefined
+    : await Deno.open(options.output, {
+      write: true,
+      create: true,
+      truncate: true,
+      mode: 0o600,
+    });
+  const out = file ?? Deno.stdout;
+  const encoder = new TextEncoder();
+  const header = {
+    ghost_hunter_trace: TRACE_FORMAT_VERSION,
+    clock: "CLOCK_MONOTONIC",
+    started: new Date().toISOString(),
+  };
+  await writeAll(out, encoder.encode(`${JSON.stringify(header)}\n`));
+  let events = 0;
+  await source.pump(async (batch) => {
+    events += batch.length;
+    const lines = batch.map((event) =>
+      `${formatTraceEvent(traceEventFromProbe(event))}\n`
+    ).join("");
+    await writeAll(out, encoder.encode(lines));
+  }, signal);
+  const counters = source.counters();
+  console.error(JSON.stringify({
+    level: "info",
+    message: "recording stopped",
+    events,
+    kernel_drops: Number(counters.ringbufDrops),
+    password_skips: Number(counters.passwordSkips),
+  }));
+  return 0;
+}
+
+/** The `record` subcommand. */
+export const recordCommand: Command = {
+  name: "record",
+  summary: "stream the live terminal timing trace (JSON Lines)",
+  help: HELP,
+  run: (args) => record(parseRecordArgs(args)),
+};
