@@ -31,6 +31,10 @@ const DISCARD_BIT = 0x40000000;
 const LENGTH_MASK = 0x3fffffff;
 const PAGE_SIZE = 4096;
 
+function isMapped(pointer: Deno.PointerValue): pointer is Deno.PointerObject {
+  return pointer !== null && Deno.UnsafePointer.value(pointer) !== MAP_FAILED;
+}
+
 /** Reads `struct gh_tty_event` records from a ring buffer map. Close it when done; closing twice is harmless. */
 export class RingBufferReader {
   #libc: Libc;
@@ -70,14 +74,12 @@ export class RingBufferReader {
       BigInt(PAGE_SIZE),
     );
     this.#epollFd = libc.symbols.epoll_create1(EPOLL_CLOEXEC);
-    const failed =
-      [this.#consumerPage, this.#producerPages].some((p) =>
-        p === null || Deno.UnsafePointer.value(p) === -1n
-      ) ||
-      this.#epollFd < 0;
-    if (failed) {
+    if (
+      !isMapped(this.#consumerPage) || !isMapped(this.#producerPages) ||
+      this.#epollFd < 0
+    ) {
       const error = osError(libc, "Cannot map the ring buffer");
-      this.close();
+      this.#closeNow();
       throw error;
     }
     const consumer = Deno.UnsafePointerView.getArrayBuffer(
@@ -162,10 +164,10 @@ export class RingBufferReader {
   #closeNow(): void {
     if (this.#epollFd === -2) return;
     const libc = this.#libc;
-    if (this.#consumerPage !== null) {
+    if (isMapped(this.#consumerPage)) {
       libc.symbols.munmap(this.#consumerPage, BigInt(PAGE_SIZE));
     }
-    if (this.#producerPages !== null) {
+    if (isMapped(this.#producerPages)) {
       libc.symbols.munmap(
         this.#producerPages,
         BigInt(PAGE_SIZE + 2 * this.#size),
