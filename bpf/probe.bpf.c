@@ -27,8 +27,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define GH_PTS_MAJOR_FIRST 136    /* Unix98 pty slaves: 136..143 */
 #define GH_PTS_MAJOR_LAST 143
 #define GH_TTYAUX_MINOR_PTMX 2
-#define GH_TTY_DRIVER_TYPE_PTY 4
-#define GH_PTY_TYPE_MASTER 1
 #define GH_ICANON 0000002
 #define GH_ECHO 0000010
 
@@ -113,8 +111,11 @@ static __always_inline __u32 tty_session_key(struct tty_struct *tty)
 
 static __always_inline bool is_pty_master(struct tty_struct *tty)
 {
-	return BPF_CORE_READ(tty, driver, type) == GH_TTY_DRIVER_TYPE_PTY &&
-	       BPF_CORE_READ(tty, driver, subtype) == GH_PTY_TYPE_MASTER;
+	/* Enums since 6.x (TTY_DRIVER_TYPE_PTY was 0x0004 as a #define before). */
+	return BPF_CORE_READ(tty, driver, type) ==
+		       bpf_core_enum_value(enum tty_driver_type, TTY_DRIVER_TYPE_PTY) &&
+	       BPF_CORE_READ(tty, driver, subtype) ==
+		       bpf_core_enum_value(enum tty_driver_subtype, PTY_TYPE_MASTER);
 }
 
 /* getpass() and friends: canonical mode with ECHO off. */

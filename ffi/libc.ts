@@ -1,6 +1,7 @@
 /**
  * libc symbols used by the agent: memory maps for the ring buffer, epoll to
- * wait on it without blocking the event loop, errno, and the monotonic clock.
+ * wait on it without blocking the event loop, errno, the monotonic clock,
+ * and pseudo-terminals (the tests and benchmarks drive real ptys).
  *
  * @module
  */
@@ -76,6 +77,49 @@ export const LIBC_SYMBOLS = {
       "buffer", // struct timespec *tp
     ],
     result: "i32",
+  },
+  /** int posix_openpt(int flags) */
+  posix_openpt: {
+    parameters: ["i32"], // int flags
+    result: "i32",
+  },
+  /** int grantpt(int fd) */
+  grantpt: {
+    parameters: ["i32"], // int fd
+    result: "i32",
+  },
+  /** int unlockpt(int fd) */
+  unlockpt: {
+    parameters: ["i32"], // int fd
+    result: "i32",
+  },
+  /** int ptsname_r(int fd, char *buf, size_t buflen) */
+  ptsname_r: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // char *buf
+      "usize", // size_t buflen
+    ],
+    result: "i32",
+  },
+  /** ssize_t write(int fd, const void *buf, size_t count) */
+  write: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const void *buf
+      "usize", // size_t count
+    ],
+    result: "isize",
+  },
+  /** ssize_t read(int fd, void *buf, size_t count), on a worker thread */
+  read: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // void *buf
+      "usize", // size_t count
+    ],
+    result: "isize",
+    nonblocking: true,
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
