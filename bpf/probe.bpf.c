@@ -133,19 +133,16 @@ static __always_inline bool jitter_live(__u32 session_key, __u64 now)
 	return cmd && cmd->mode != GH_JITTER_OFF && cmd->expiry_ns > now;
 }
 
-static __always_inline void emit(__u32 kind, __u32 flags, __u32 session_key, __u64 bytes, __u64 now)
+/*
+ * Not inlined: the call is off the hot path (terminal writes only), and as a
+ * real subprogram its signature carries struct gh_tty_event and the enums
+ * into the object's BTF, where the ABI test reads their layout.
+ */
+static __noinline void fill_event(struct gh_tty_event *event, enum gh_event_kind kind, __u32 flags,
+				  __u32 session_key, __u64 bytes)
 {
-	struct gh_tty_event *event;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (jitter_live(session_key, now))
-		flags |= GH_FLAG_JITTERED;
-	event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
-	if (!event) {
-		count(GH_COUNTER_RINGBUF_DROPS);
-		return;
-	}
-	event->timestamp_ns = now;
 	event->kind = kind;
 	event->flags = flags;
 	event->tgid = pid_tgid >> 32;
@@ -155,6 +152,22 @@ static __always_inline void emit(__u32 kind, __u32 flags, __u32 session_key, __u
 	event->bytes = bytes;
 	bpf_get_current_comm(event->comm, sizeof(event->comm));
 	__builtin_memset(event->_pad, 0, sizeof(event->_pad));
+}
+
+static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 session_key, __u64 bytes,
+				 __u64 now)
+{
+	struct gh_tty_event *event;
+
+	if (jitter_live(session_key, now))
+		flags |= GH_FLAG_JITTERED;
+	event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
+	if (!event) {
+		count(GH_COUNTER_RINGBUF_DROPS);
+		return;
+	}
+	event->timestamp_ns = now;
+	fill_event(event, kind, flags, session_key, bytes);
 	bpf_ringbuf_submit(event, 0);
 }
 

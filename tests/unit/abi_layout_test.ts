@@ -1,0 +1,156 @@
+/**
+ * The ABI is defined once, in bpf/ghost_hunter.h; these tests fail when
+ * src/abi.ts drifts from it: against the BTF of the compiled probe, and
+ * against a C program built from the same header.
+ */
+import assert from "node:assert/strict";
+import {
+  Counter,
+  decodeTtyEvent,
+  encodeJitterCommand,
+  EventFlag,
+  EventKind,
+  JITTER_COMMAND_LAYOUT,
+  JitterMode,
+  PROBE_CONFIG_LAYOUT,
+  TTY_EVENT_LAYOUT,
+} from "../../src/abi.ts";
+import { REPO_ROOT, skipWithoutBuild } from "../support/build_gate.ts";
+
+const TS_LAYOUTS: Record<string, Record<string, number>> = {
+  gh_tty_event: TTY_EVENT_LAYOUT,
+  gh_jitter_command: JITTER_COMMAND_LAYOUT,
+  gh_probe_config: PROBE_CONFIG_LAYOUT,
+};
+
+interface BtfType {
+  kind: string;
+  name?: string;
+  size?: number;
+  members?: { name: string; bits_offset: number }[];
+  values?: { name: string; val: number }[];
+}
+
+function run(command: string, args: string[]): string {
+  const output = new Deno.Command(command, { args, stderr: "piped" })
+    .outputSync();
+  if (!output.success) {
+    throw new Error(
+      `${command} failed: ${new TextDecoder().decode(output.stderr)}`,
+    );
+  }
+  return new TextDecoder().decode(output.stdout);
+}
+
+Deno.test({
+  name: "abi: TypeScript layouts equal the BTF of the compiled probe",
+  ignore: skipWithoutBuild("abi BTF layout", {
+    tools: ["bpftool"],
+    files: ["build/probe.bpf.o"],
+  }),
+  fn() {
+    const btf = JSON.parse(
+      run("bpftool", [
+        "-j",
+        "btf",
+        "dump",
+        "file",
+        `${REPO_ROOT}build/probe.bpf.o`,
+      ]),
+    );
+    const types: BtfType[] = btf.types;
+    for (const [name, layout] of Object.entries(TS_LAYOUTS)) {
+      const struct = types.find((t) => t.kind === "STRUCT" && t.name === name);
+      assert.ok(struct?.members, `struct ${name} is in the probe's BTF`);
+      const { size, ...fields } = layout;
+      assert.equal(struct.size, size, `${name} size`);
+      const btfFields = Object.fromEntries(
+        struct.members.map((m) => [m.name, m.bits_offset / 8]),
+      );
+      assert.deepEqual(btfFields, fields, `${name} field offsets`);
+    }
+    const kinds = types.find((t) =>
+      t.kind === "ENUM" && t.name === "gh_event_kind"
+    );
+    assert.deepEqual(
+      Object.fromEntries(
+        (kinds?.values ?? []).map((
+          v,
+        ) => [v.name.replace("GH_EVENT_", ""), v.val]),
+      ),
+      EventKind,
+    );
+  },
+});
+
+Deno.test({
+  name: "abi: layouts, enum values and a golden event from C",
+  ignore: skipWithoutBuild("abi golden bytes", { tools: ["clang"] }),
+  fn() {
+    const binary = Deno.makeTempFileSync({ prefix: "gh-abi-golden-" });
+    try {
+      run("clang", [
+        "-O0",
+        "-I",
+        `${REPO_ROOT}bpf`,
+        "-o",
+        binary,
+        `${REPO_ROOT}tests/fixtures/abi_golden.c`,
+      ]);
+      const c = JSON.parse(run(binary, []));
+      assert.deepEqual(c.tty_event, TTY_EVENT_LAYOUT);
+      assert.deepEqual(c.jitter_command, JITTER_COMMAND_LAYOUT);
+      assert.deepEqual(c.probe_config, PROBE_CONFIG_LAYOUT);
+      assert.deepEqual(c.enums, { EventKind, EventFlag, JitterMode, Counter });
+
+      const hex: string = c.golden_event_hex;
+      const bytes = new Uint8Array(
+        hex.match(/../g)!.map((h) => parseInt(h, 16)),
+      );
+      assert.deepEqual(decodeTtyEvent(new DataView(bytes.buffer), 0), {
+        timestampNs: 0x0123456789abcdefn,
+        kind: EventKind.OUTPUT,
+        flags: EventFlag.JITTERED | EventFlag.MASTER_SIDE,
+        tgid: 4242,
+        tid: 4243,
+        uid: 1000,
+        sessionKey: (136 << 20) | 7,
+        bytes: 0x100000001,
+        comm: "sshd",
+      });
+    } finally {
+      Deno.removeSync(binary);
+    }
+  },
+});
+
+Deno.test("abi: decoding rejects short buffers and unknown kinds", () => {
+  const bytes = new Uint8Array(TTY_EVENT_LAYOUT.size + 8);
+  const view = new DataView(bytes.buffer);
+  assert.throws(() => decodeTtyEvent(view, 16), RangeError);
+  view.setUint32(TTY_EVENT_LAYOUT.kind, 9, true);
+  assert.throws(() => decodeTtyEvent(view, 0), /unknown kind 9/);
+  view.setUint32(TTY_EVENT_LAYOUT.kind, EventKind.INPUT, true);
+  view.setBigUint64(TTY_EVENT_LAYOUT.bytes, 3n, true);
+  assert.equal(decodeTtyEvent(view, 0).bytes, 3);
+  assert.equal(decodeTtyEvent(view, 0).comm, "");
+});
+
+Deno.test("abi: a JitterCommand encodes to its 16-byte C layout", () => {
+  const bytes = encodeJitterCommand({
+    lambdaScaled: 2500,
+    mode: JitterMode.FREEZE,
+    expiryNs: 1n << 40n,
+  });
+  const view = new DataView(bytes.buffer);
+  assert.equal(bytes.length, JITTER_COMMAND_LAYOUT.size);
+  assert.equal(view.getUint32(JITTER_COMMAND_LAYOUT.lambda_scaled, true), 2500);
+  assert.equal(
+    view.getUint32(JITTER_COMMAND_LAYOUT.mode, true),
+    JitterMode.FREEZE,
+  );
+  assert.equal(
+    view.getBigUint64(JITTER_COMMAND_LAYOUT.expiry_ns, true),
+    1n << 40n,
+  );
+});
