@@ -61,7 +61,13 @@ check: $(DENO)
 run: ghost-hunter
 	./ghost-hunter $(ARGS)
 
-bench: ghost-hunter
+build/empty_sys_enter.bpf.o: bench/empty_sys_enter.bpf.c build/vmlinux.h | .tools/debian.stamp
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+build/write_loop: bench/write_loop.c | .tools/debian.stamp
+	clang -O2 -Wall -Werror -o $@ $<
+
+bench: ghost-hunter build/empty_sys_enter.bpf.o build/write_loop
 	$(DENO) task bench
 
 calibrate: $(DENO)

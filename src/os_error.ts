@@ -27,17 +27,13 @@ const ERRNO_NAMES: Record<number, string> = {
 /** The calling thread's errno right after a failed call. */
 export function lastErrno(libc: Libc): number {
   const location = libc.symbols.__errno_location();
-  return location === null
-    ? 0
-    : new Deno.UnsafePointerView(location).getInt32();
+  return location === null ? 0 : new Deno.UnsafePointerView(location).getInt32();
 }
 
 /** "Operation not permitted (EPERM)" for 1. */
 export function describeErrno(libc: Libc, errno: number): string {
   const text = libc.symbols.strerror(errno);
-  const description = text === null
-    ? `error ${errno}`
-    : Deno.UnsafePointerView.getCString(text);
+  const description = text === null ? `error ${errno}` : Deno.UnsafePointerView.getCString(text);
   return `${description} (${ERRNO_NAMES[errno] ?? `errno ${errno}`})`;
 }
 
@@ -64,8 +60,6 @@ export function osError(
   action: string,
   returnCode?: number,
 ): OsError {
-  const errno = returnCode !== undefined && returnCode < 0
-    ? -returnCode
-    : lastErrno(libc);
+  const errno = returnCode !== undefined && returnCode < 0 ? -returnCode : lastErrno(libc);
   return new OsError(action, errno, describeErrno(libc, errno));
 }

@@ -1,19 +1,15 @@
 /**
- * The kernel probe: opens the compiled object from memory, configures and
- * loads it, attaches its program, and owns every kernel handle until close.
+ * The ghost-hunter probe: its object configured (own pid excluded, map
+ * sizes), loaded and attached to tp_btf/sys_enter.
  *
  * @module
  */
-import { type Libbpf, openLibbpf } from "../ffi/libbpf.ts";
-import { type Libc, openLibc } from "../ffi/libc.ts";
 import { Counter, PROBE_CONFIG_LAYOUT } from "./abi.ts";
+import { BpfObject } from "./bpf_object.ts";
 import { EnvironmentError } from "./cli/command.ts";
-import { osError } from "./os_error.ts";
 
 const BTF_PATH = "/sys/kernel/btf/vmlinux";
 const PROGRAM_NAME = "handle_sys_enter";
-const EPERM = 1;
-const EACCES = 13;
 
 /** What {@link Probe.open} needs. */
 export interface ProbeOptions {
@@ -25,8 +21,6 @@ export interface ProbeOptions {
   ringBufferBytes: number;
   /** Entries of the jitter command map: sessions that can be delayed at once. */
   jitterMapEntries: number;
-  /** Let libbpf print its diagnostics (verifier log) to stderr. */
-  libbpfDiagnostics?: boolean;
 }
 
 /** Counts kept by the probe, summed over CPUs. */
@@ -37,57 +31,34 @@ export interface ProbeCounters {
   passwordSkips: bigint;
 }
 
-function cString(text: string): Uint8Array {
-  return new TextEncoder().encode(`${text}\0`);
-}
-
-/** Reads the compiled probe embedded next to the program (or in the compiled binary). */
-export async function readEmbeddedProbeObject(): Promise<Uint8Array> {
-  const url = new URL("../build/probe.bpf.o", import.meta.url);
+/** Reads a BPF object built next to the program (embedded in the compiled binary). */
+export async function readBuiltObject(name: string): Promise<Uint8Array> {
+  const url = new URL(`../build/${name}`, import.meta.url);
   try {
     return await Deno.readFile(url);
   } catch (error) {
     throw new EnvironmentError(
-      `Cannot read the probe object ${url.pathname}: ${
+      `Cannot read the BPF object ${url.pathname}: ${
         error instanceof Error ? error.message : String(error)
       }; run "make" to build it`,
     );
   }
 }
 
-function loadFailureHint(errno: number): string {
-  if (errno === EPERM || errno === EACCES) {
-    return "run as root, or grant CAP_BPF and CAP_PERFMON (see ghost-hunter doctor)";
-  }
-  return "run ghost-hunter doctor, and set GHOST_HUNTER_LIBBPF_DEBUG=1 for the verifier log";
-}
-
 /** A loaded and attached probe. Close it to detach; closing twice is harmless. */
 export class Probe {
-  #libbpf: Libbpf;
-  #libc: Libc;
-  #object: Deno.PointerValue;
-  #link: Deno.PointerValue = null;
+  #object: BpfObject;
+  #ringBufferBytes: number;
   #eventsFd: number;
   #jitterCommandsFd: number;
   #countersFd: number;
-  #possibleCpus: number;
-  #ringBufferBytes: number;
 
-  private constructor(
-    libbpf: Libbpf,
-    libc: Libc,
-    object: Deno.PointerValue,
-    ringBufferBytes: number,
-  ) {
-    this.#libbpf = libbpf;
-    this.#libc = libc;
+  private constructor(object: BpfObject, ringBufferBytes: number) {
     this.#object = object;
     this.#ringBufferBytes = ringBufferBytes;
-    this.#eventsFd = -1;
-    this.#jitterCommandsFd = -1;
-    this.#countersFd = -1;
-    this.#possibleCpus = libbpf.symbols.libbpf_num_possible_cpus();
+    this.#eventsFd = object.mapFd("events");
+    this.#jitterCommandsFd = object.mapFd("jitter_commands");
+    this.#countersFd = object.mapFd("counters");
   }
 
   /**
@@ -103,128 +74,19 @@ export class Probe {
         `Cannot load the probe: ${BTF_PATH} is missing; boot a kernel built with CONFIG_DEBUG_INFO_BTF=y`,
       );
     }
-    let libbpf: Libbpf;
-    let libc: Libc;
+    const object = BpfObject.open(options.objectBytes);
     try {
-      libbpf = openLibbpf();
-      libc = openLibc();
+      object.initialValue(".rodata", PROBE_CONFIG_LAYOUT.size)
+        .setUint32(PROBE_CONFIG_LAYOUT.agent_tgid, options.agentTgid, true);
+      object.setMaxEntries("events", options.ringBufferBytes);
+      object.setMaxEntries("jitter_commands", options.jitterMapEntries);
+      object.load();
+      object.attach(PROGRAM_NAME);
+      return new Probe(object, options.ringBufferBytes);
     } catch (error) {
-      throw new EnvironmentError(
-        error instanceof Error ? error.message : String(error),
-      );
-    }
-    const diagnostics = options.libbpfDiagnostics ??
-      Deno.env.get("GHOST_HUNTER_LIBBPF_DEBUG") === "1";
-    if (!diagnostics) libbpf.symbols.libbpf_set_print(null);
-    const object = libbpf.symbols.bpf_object__open_mem(
-      options.objectBytes,
-      BigInt(options.objectBytes.byteLength),
-      null,
-    );
-    if (object === null) {
-      const error = osError(libc, "Cannot open the probe object");
-      libc.close();
-      libbpf.close();
-      throw new EnvironmentError(`${error.message}; rebuild it with "make"`);
-    }
-    const probe = new Probe(libbpf, libc, object, options.ringBufferBytes);
-    try {
-      probe.#configure(options);
-      probe.#loadAndAttach();
-    } catch (error) {
-      probe.close();
+      object.close();
       throw error;
     }
-    return probe;
-  }
-
-  #map(name: string): Deno.PointerObject {
-    const map = this.#libbpf.symbols.bpf_object__find_map_by_name(
-      this.#object,
-      cString(name),
-    );
-    if (map === null) {
-      throw new EnvironmentError(
-        `Cannot find map "${name}" in the probe object; rebuild it with "make"`,
-      );
-    }
-    return map;
-  }
-
-  #configure(options: ProbeOptions): void {
-    const sizeOut = new BigUint64Array(1);
-    const rodata = this.#libbpf.symbols.bpf_map__initial_value(
-      this.#map(".rodata"),
-      new Uint8Array(sizeOut.buffer),
-    );
-    if (rodata === null || sizeOut[0] !== BigInt(PROBE_CONFIG_LAYOUT.size)) {
-      throw new EnvironmentError(
-        `Cannot configure the probe: its .rodata is ${
-          sizeOut[0]
-        } bytes, expected ${PROBE_CONFIG_LAYOUT.size}; rebuild it with "make"`,
-      );
-    }
-    const config = new DataView(
-      Deno.UnsafePointerView.getArrayBuffer(rodata, PROBE_CONFIG_LAYOUT.size),
-    );
-    config.setUint32(PROBE_CONFIG_LAYOUT.agent_tgid, options.agentTgid, true);
-    for (
-      const [name, entries] of [["events", options.ringBufferBytes], [
-        "jitter_commands",
-        options.jitterMapEntries,
-      ]] as const
-    ) {
-      const rc = this.#libbpf.symbols.bpf_map__set_max_entries(
-        this.#map(name),
-        entries,
-      );
-      if (rc < 0) {
-        throw osError(
-          this.#libc,
-          `Cannot size map "${name}" to ${entries}`,
-          rc,
-        );
-      }
-    }
-  }
-
-  #loadAndAttach(): void {
-    const rc = this.#libbpf.symbols.bpf_object__load(this.#object);
-    if (rc < 0) {
-      const error = osError(
-        this.#libc,
-        "Cannot load the probe into the kernel",
-        rc,
-      );
-      throw new EnvironmentError(
-        `${error.message}; ${loadFailureHint(error.errno)}`,
-      );
-    }
-    const program = this.#libbpf.symbols.bpf_object__find_program_by_name(
-      this.#object,
-      cString(PROGRAM_NAME),
-    );
-    if (program === null) {
-      throw new EnvironmentError(
-        `Cannot find program ${PROGRAM_NAME} in the probe object; rebuild it with "make"`,
-      );
-    }
-    const link = this.#libbpf.symbols.bpf_program__attach(program);
-    if (link === null) {
-      const error = osError(
-        this.#libc,
-        "Cannot attach the probe to tp_btf/sys_enter",
-      );
-      throw new EnvironmentError(
-        `${error.message}; ${loadFailureHint(error.errno)}`,
-      );
-    }
-    this.#link = link;
-    this.#eventsFd = this.#libbpf.symbols.bpf_map__fd(this.#map("events"));
-    this.#jitterCommandsFd = this.#libbpf.symbols.bpf_map__fd(
-      this.#map("jitter_commands"),
-    );
-    this.#countersFd = this.#libbpf.symbols.bpf_map__fd(this.#map("counters"));
   }
 
   /** File descriptor of the ring buffer map. */
@@ -245,16 +107,13 @@ export class Probe {
   /** Reads the probe's counters, summed over every possible CPU. */
   readCounters(): ProbeCounters {
     const read = (index: number): bigint => {
-      const key = new Uint32Array([index]);
-      const values = new BigUint64Array(this.#possibleCpus);
-      const rc = this.#libbpf.symbols.bpf_map_lookup_elem(
+      const values = new BigUint64Array(this.#object.possibleCpus());
+      this.#object.lookup(
         this.#countersFd,
-        new Uint8Array(key.buffer),
+        new Uint8Array(new Uint32Array([index]).buffer),
         new Uint8Array(values.buffer),
+        "Cannot read the probe counters",
       );
-      if (rc < 0) {
-        throw osError(this.#libc, "Cannot read the probe counters", rc);
-      }
       return values.reduce((sum, value) => sum + value, 0n);
     };
     return {
@@ -265,13 +124,7 @@ export class Probe {
 
   /** Detaches and unloads the probe. Idempotent. */
   close(): void {
-    if (this.#object === null) return;
-    if (this.#link !== null) this.#libbpf.symbols.bpf_link__destroy(this.#link);
-    this.#libbpf.symbols.bpf_object__close(this.#object);
-    this.#link = null;
-    this.#object = null;
-    this.#libc.close();
-    this.#libbpf.close();
+    this.#object.close();
   }
 
   /** Same as {@link close}. */

@@ -17,9 +17,7 @@ export function sessionName(sessionKey: number): string {
     return `pts/${(major - PTS_MAJOR_FIRST) * 256 + minor}`;
   }
   if (major === TTY_MAJOR) {
-    return minor < SERIAL_MINOR_FIRST
-      ? `tty${minor}`
-      : `ttyS${minor - SERIAL_MINOR_FIRST}`;
+    return minor < SERIAL_MINOR_FIRST ? `tty${minor}` : `ttyS${minor - SERIAL_MINOR_FIRST}`;
   }
   return `tty:${major}:${minor}`;
 }

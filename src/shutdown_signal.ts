@@ -11,9 +11,7 @@ export function shutdownSignal(timeoutMs?: number): AbortSignal & Disposable {
   const abort = () => controller.abort();
   const signals = ["SIGINT", "SIGTERM"] as const;
   for (const name of signals) Deno.addSignalListener(name, abort);
-  const timer = timeoutMs === undefined
-    ? undefined
-    : setTimeout(abort, timeoutMs);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
   return Object.assign(controller.signal, {
     [Symbol.dispose]() {
       clearTimeout(timer);

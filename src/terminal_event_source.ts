@@ -5,7 +5,7 @@
  * @module
  */
 import type { TtyEvent } from "./abi.ts";
-import { Probe, type ProbeCounters, readEmbeddedProbeObject } from "./probe.ts";
+import { Probe, type ProbeCounters, readBuiltObject } from "./probe.ts";
 import { RingBufferReader } from "./ring_buffer_reader.ts";
 
 /** What {@link TerminalEventSource.open} needs. */
@@ -40,7 +40,7 @@ export class TerminalEventSource {
     options: TerminalEventSourceOptions,
   ): Promise<TerminalEventSource> {
     const probe = Probe.open({
-      objectBytes: await readEmbeddedProbeObject(),
+      objectBytes: await readBuiltObject("probe.bpf.o"),
       agentTgid: Deno.pid,
       ringBufferBytes: options.ringBufferBytes,
       jitterMapEntries: options.jitterMapEntries,
