@@ -127,16 +127,12 @@ Deno.test({
       assertMatches(inputsOf(events, pty), typed);
     }
 
-    const catOutput = events.filter((e) =>
-      e.session === ptys[1]!.sessionName && e.dir === "out"
-    );
+    const catOutput = events.filter((e) => e.session === ptys[1]!.sessionName && e.dir === "out");
     assert.ok(
       catOutput.some((e) => e.bytes === "echo\n".length),
       "cat's echo of the line is an out event",
     );
-    const ready = events.filter((e) =>
-      e.dir === "out" && e.bytes === "READY\n".length
-    );
+    const ready = events.filter((e) => e.dir === "out" && e.bytes === "READY\n".length);
     assert.ok(
       ready.length >= ptys.length,
       "each reader's READY is an out event",

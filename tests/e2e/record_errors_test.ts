@@ -1,0 +1,86 @@
+/**
+ * `ghost-hunter record` refuses what it cannot do with one line naming the
+ * cause and the fix, a non-zero exit, and no file left behind.
+ */
+import assert from "node:assert/strict";
+import { AGENT_PATH } from "../support/agent.ts";
+import { skipWithoutKernel } from "../support/kernel_gate.ts";
+
+async function runAgent(
+  args: string[],
+  prefix: string[] = [],
+): Promise<{ code: number; stderr: string; stdout: string }> {
+  const [command, ...rest] = [...prefix, AGENT_PATH, ...args];
+  const output = await new Deno.Command(command!, { args: rest, stdin: "null" }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+const DROP_BPF_CAPS = [
+  "setpriv",
+  "--inh-caps=-bpf,-perfmon,-sys_admin",
+  "--bounding-set=-bpf,-perfmon,-sys_admin",
+  "--",
+];
+
+Deno.test({
+  name: "record: without CAP_BPF it names the cause and the fix, and leaves no file",
+  ignore: skipWithoutKernel("record without capabilities"),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const output = `${dir}/trace.jsonl`;
+      const result = await runAgent(["record", "-o", output], DROP_BPF_CAPS);
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.stderr.trim(),
+        "ghost-hunter: Cannot load the probe into the kernel: Operation not permitted (EPERM); " +
+          "run as root, or grant CAP_BPF and CAP_PERFMON (see ghost-hunter doctor)",
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], [], "no trace file was created");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "record: bad flags exit 2 with one line",
+  ignore: skipWithoutKernel("record bad flags"),
+  async fn() {
+    const unknown = await runAgent(["record", "--bogus"]);
+    assert.equal(unknown.code, 2);
+    assert.equal(
+      unknown.stderr.trim(),
+      `ghost-hunter: Unknown option '--bogus'; see "ghost-hunter record --help".`,
+    );
+    const ring = await runAgent(["record", "--ring-buffer-bytes", "5000"]);
+    assert.equal(ring.code, 2);
+    assert.equal(
+      ring.stderr.trim(),
+      "ghost-hunter: Option --ring-buffer-bytes expects a power of two >= 4096, got 5000.",
+    );
+  },
+});
+
+Deno.test({
+  name: "record: --duration stops by itself, writes a 0600 trace with its header, exits 0",
+  ignore: skipWithoutKernel("record duration"),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const output = `${dir}/trace.jsonl`;
+      const result = await runAgent(["record", "--duration", "0.5", "-o", output]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((await Deno.stat(output)).mode! & 0o777, 0o600);
+      const [header] = (await Deno.readTextFile(output)).split("\n");
+      assert.equal(JSON.parse(header!).ghost_hunter_trace, 1);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
