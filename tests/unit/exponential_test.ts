@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  cappedExponentialMean,
-  drawExponential,
-} from "../../src/response/exponential.ts";
+import { cappedExponentialMean, drawExponential } from "../../src/response/exponential.ts";
 import { Xoshiro128 } from "../../src/response/xoshiro128.ts";
 import { ksExponential } from "../../src/stats/ks_exponential.ts";
 

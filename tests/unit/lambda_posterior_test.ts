@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  type LambdaClampWarning,
-  LambdaPosterior,
-} from "../../src/response/lambda_posterior.ts";
+import { type LambdaClampWarning, LambdaPosterior } from "../../src/response/lambda_posterior.ts";
 
 function relativelyClose(actual: number, expected: number): boolean {
   return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
@@ -160,13 +157,7 @@ Deno.test("the posterior rejects invalid residuals and options", () => {
   const warn = () => {};
   assert.throws(() => new LambdaPosterior({ session: "s", warn, alpha0: 0 }));
   assert.throws(() => new LambdaPosterior({ session: "s", warn, beta0: -1 }));
-  assert.throws(() =>
-    new LambdaPosterior({ session: "s", warn, minLambda: 5, maxLambda: 1 })
-  );
-  assert.throws(() =>
-    new LambdaPosterior({ session: "s", warn, forgetting: 0 })
-  );
-  assert.throws(() =>
-    new LambdaPosterior({ session: "s", warn, forgetting: 1.5 })
-  );
+  assert.throws(() => new LambdaPosterior({ session: "s", warn, minLambda: 5, maxLambda: 1 }));
+  assert.throws(() => new LambdaPosterior({ session: "s", warn, forgetting: 0 }));
+  assert.throws(() => new LambdaPosterior({ session: "s", warn, forgetting: 1.5 }));
 });

@@ -27,9 +27,7 @@ function referenceOutputs(seed: number[], count: number): number[] {
 }
 
 const word = fc.integer({ min: 0, max: 0xffff_ffff });
-const nonZeroSeed = fc.tuple(word, word, word, word).filter((seed) =>
-  seed.some((w) => w !== 0)
-);
+const nonZeroSeed = fc.tuple(word, word, word, word).filter((seed) => seed.some((w) => w !== 0));
 
 Deno.test("xoshiro128++ matches the BigInt reference for seed 1,2,3,4", () => {
   const rng = new Xoshiro128(Uint32Array.of(1, 2, 3, 4));
