@@ -1,0 +1,121 @@
+/**
+ * `ghost-hunter replay FILE`: scores a recorded trace offline.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { replay, type ReplayFormat } from "../replay.ts";
+import { DEFAULT_THRESHOLD } from "../score/scoring_engine.ts";
+import { type Command, UsageError } from "./command.ts";
+
+const HELP = `Usage: ghost-hunter replay FILE [options]
+
+Runs a timing trace (format v1, JSON Lines; FILE "-" reads stdin) through the
+scorer the live agent uses. Prints alerts as they happen and one summary per
+session.
+
+Options:
+  --format json|table   json: one JSON line per alert (ECS) and per session
+                        summary; table: readable (default table)
+  --threshold X         alert threshold, 0 to 1 (default ${DEFAULT_THRESHOLD})
+  --skip-invalid        skip malformed lines, count and report them
+                        (default: stop at the first one, exit 2)
+  --max-sessions N      sessions tracked at once (default 100000)
+
+Examples:
+  ghost-hunter replay session.jsonl
+  ghost-hunter record | ghost-hunter replay - --format json --threshold 0.8`;
+
+/** Parses replay's arguments; throws {@linkcode UsageError} on a bad one. */
+export function parseReplayArgs(args: string[]): {
+  path: string;
+  format: ReplayFormat;
+  threshold: number;
+  skipInvalid: boolean;
+  maxSessions: number;
+} {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        format: { type: "string", default: "table" },
+        threshold: { type: "string" },
+        "skip-invalid": { type: "boolean", default: false },
+        "max-sessions": { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(
+      `Cannot parse replay arguments: ${
+        error instanceof Error ? error.message.split("\n")[0] : String(error)
+      } Run "ghost-hunter replay --help" for the options.`,
+    );
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `Replay needs exactly one trace FILE (or "-" for stdin), got ${positionals.length}.`,
+    );
+  }
+  const format = values.format;
+  if (format !== "json" && format !== "table") {
+    throw new UsageError(
+      `Option --format must be "json" or "table", got "${format}".`,
+    );
+  }
+  let threshold = DEFAULT_THRESHOLD;
+  if (values.threshold !== undefined) {
+    threshold = Number(values.threshold);
+    if (
+      values.threshold.trim() === "" || !(threshold >= 0 && threshold <= 1)
+    ) {
+      throw new UsageError(
+        `Option --threshold must be a number from 0 to 1, got "${values.threshold}".`,
+      );
+    }
+  }
+  let maxSessions = 100_000;
+  if (values["max-sessions"] !== undefined) {
+    maxSessions = Number(values["max-sessions"]);
+    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
+      throw new UsageError(
+        `Option --max-sessions must be an integer ≥ 1, got "${values["max-sessions"]}".`,
+      );
+    }
+  }
+  return {
+    path: positionals[0]!,
+    format,
+    threshold,
+    skipInvalid: values["skip-invalid"],
+    maxSessions,
+  };
+}
+
+/** The `replay` subcommand. */
+export const replayCommand: Command = {
+  name: "replay",
+  summary: "score a recorded timing trace offline",
+  help: HELP,
+  async run(args: string[]): Promise<number> {
+    const options = parseReplayArgs(args);
+    const encoder = new TextEncoder();
+    const result = await replay(options, (line) => {
+      const bytes = encoder.encode(line + "\n");
+      // writeSync may write part of a buffer to a pipe.
+      for (let done = 0; done < bytes.length;) {
+        done += Deno.stdout.writeSync(bytes.subarray(done));
+      }
+    });
+    if (options.format === "json" && result.invalidLines.length > 0) {
+      const first = result.invalidLines[0]!;
+      console.error(
+        `ghost-hunter: skipped ${result.invalidLines.length} invalid line(s) in ${first.file}; first: line ${first.line}: ${first.problem}.`,
+      );
+    }
+    return 0;
+  },
+};
