@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { findDataDir, parseParticipant, toHumanSession } from "../../src/human_sessions.ts";
+import { seededRandom } from "../../src/score/seeded_random.ts";
+import { CATCH_WITHIN_INPUTS, formatCalibration, runCalibration } from "../../tools/calibrate.ts";
+
+const dataDir = findDataDir();
+const required = Deno.env.get("GHOST_HUNTER_CI") === "1";
+if (dataDir === undefined && !required) {
+  console.log(
+    "calibration_test: Aalto sample not found at ../shared/data/aalto-136m-sample (set GHOST_HUNTER_DATA_DIR); skipping the calibration run.",
+  );
+}
+
+Deno.test({
+  name: "calibration on the Aalto sample meets the targets",
+  ignore: dataDir === undefined && !required,
+  async fn() {
+    assert.ok(
+      dataDir !== undefined,
+      "GHOST_HUNTER_CI=1 but the Aalto sample is missing: set GHOST_HUNTER_DATA_DIR.",
+    );
+    const result = await runCalibration({ dataDir });
+    console.log(formatCalibration(result));
+    for (const row of result.human) {
+      assert.ok(row.sessions >= 400, `${row.variant}: ${row.sessions} sessions`);
+      assert.ok(row.alertedPercent <= 1, `${row.variant}: ${row.alertedPercent} %`);
+    }
+    for (const row of result.automation) {
+      assert.ok(
+        row.caughtWithinPercent >= 99,
+        `${row.kind}: ${row.caughtWithinPercent} % within ${CATCH_WITHIN_INPUTS}`,
+      );
+    }
+  },
+});
+
+const HEADER =
+  "PARTICIPANT_ID\tTEST_SECTION_ID\tSENTENCE\tUSER_INPUT\tKEYSTROKE_ID\tPRESS_TIME\tRELEASE_TIME\tLETTER\tKEYCODE";
+
+function row(section: number, t: number, letter: string): string {
+  return `7\t${section}\ts\tu\t1\t${t}\t${t + 90}\t${letter}\t0`;
+}
+
+// Made-up presses (not from the sample) exercising every loading rule.
+const MADE_UP = [
+  HEADER,
+  row(2, 1000, "SHIFT"),
+  row(2, 1010, "H"),
+  row(2, 1205, "i"),
+  row(2, 1213, "ARW_LEFT"),
+  "7\t2\ttoo few fields",
+  row(2, 1400, "!"),
+  row(3, 5000, "o"),
+  row(3, 5250, "k"),
+].join("\n");
+
+Deno.test("presses become a session: modifiers dropped, escape keys 3 bytes, Enter per sentence", () => {
+  const typing = parseParticipant("7", MADE_UP);
+  assert.deepEqual(typing.sentences.map((s) => s.map((p) => [p.t, p.bytes])), [
+    [[1010, 1], [1205, 1], [1213, 3], [1400, 1]],
+    [[5000, 1], [5250, 1]],
+  ]);
+  const plain = toHumanSession(typing, "plain", seededRandom(1));
+  const ts = plain.events.map((e) => e.t);
+  assert.equal(plain.events.length, 8); // 6 presses + 2 Enters
+  assert.deepEqual(ts.slice(0, 4), [0, 195, 203, 390]);
+  assert.ok(ts[4]! > 390 && ts[4]! < 3990, "Enter between the sentences");
+  assert.deepEqual(ts.slice(5, 7), [3990, 4240]);
+  assert.ok(ts.every((t, i) => i === 0 || t >= ts[i - 1]!), "time order");
+});
+
+Deno.test("OpenSSH variant quantizes up to 20 ms and merges presses in one tick", () => {
+  const typing = parseParticipant("7", MADE_UP);
+  const ssh = toHumanSession(typing, "openssh", seededRandom(1));
+  // 1205 and 1213 both arrive at tick 1220: one input of 1 + 3 bytes.
+  assert.deepEqual(ssh.events.slice(0, 3), [
+    { t: 0, bytes: 1 },
+    { t: 200, bytes: 4 },
+    { t: 380, bytes: 1 },
+  ]);
+  assert.ok(ssh.events.every((e) => (e.t + 1020) % 20 === 0));
+});
+
+Deno.test("jittered variant delays each key by 0-15 ms and keeps order", () => {
+  const typing = parseParticipant("7", MADE_UP);
+  // Same seed: the same Enter times, then one delay draw per key.
+  const plain = toHumanSession(typing, "plain", seededRandom(5));
+  const jittered = toHumanSession(typing, "jittered", seededRandom(5));
+  assert.equal(jittered.events.length, plain.events.length);
+  let moved = 0;
+  for (let i = 1; i < jittered.events.length; i++) {
+    const shift = jittered.events[i]!.t - plain.events[i]!.t;
+    // Both are relative to their first input, itself delayed by 0-15 ms.
+    assert.ok(Math.abs(shift) < 15, `input ${i} moved ${shift} ms`);
+    if (shift !== 0) moved++;
+    assert.ok(jittered.events[i]!.t >= jittered.events[i - 1]!.t);
+  }
+  assert.ok(moved > 0);
+});

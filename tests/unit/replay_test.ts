@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { UsageError } from "../../src/cli/command.ts";
+import { parseReplayArgs, replayCommand } from "../../src/cli/replay_command.ts";
+import { replay, type ReplayOptions } from "../../src/replay.ts";
+
+async function run(options: Omit<ReplayOptions, "now">) {
+  const lines: string[] = [];
+  const result = await replay(
+    { ...options, now: () => new Date("2026-01-02T03:04:05Z") },
+    (line) => lines.push(line),
+  );
+  return { lines, result };
+}
+
+Deno.test("interleaved fixture: the robot alerts at its 20th event, the human never", async () => {
+  const { lines } = await run({
+    path: "tests/fixtures/interleaved.jsonl",
+    format: "json",
+  });
+  const objects = lines.map((l) => JSON.parse(l));
+  const alerts = objects.filter((o) => o.type === undefined);
+  const summaries = objects.filter((o) => o.type === "session_summary");
+  assert.equal(alerts.length, 1);
+  assert.deepEqual(summaries.map((s) => [s.session, s.alerted, s.first_alert_event]), [
+    ["pts/1", false, null],
+    ["pts/2", true, 20],
+  ]);
+  assert.deepEqual(Object.keys(summaries[0]), [
+    "type",
+    "session",
+    "events",
+    "max_score",
+    "alerted",
+    "first_alert_event",
+  ]);
+  assert.equal(summaries[0].events, 240);
+  assert.equal(summaries[1].events, 60);
+  // Summaries come last, after every alert.
+  assert.equal(objects.at(-1).type, "session_summary");
+  const alert = alerts[0];
+  assert.equal(alert["@timestamp"], "2026-01-02T03:04:05.000Z");
+  assert.equal(alert.event.kind, "alert");
+  assert.equal(alert.event.action, "ghost-hunter-anomaly");
+  assert.deepEqual(alert.event.category, ["intrusion_detection"]);
+  assert.equal(alert.process.tty.name, "pts/2");
+  assert.equal(alert.ghost_hunter.session, "pts/2");
+  assert.equal(alert.ghost_hunter.event_index, 20);
+  assert.equal(alert.ghost_hunter.threshold, 0.72);
+  assert.equal(alert.ghost_hunter.dry_run, true);
+  assert.ok(alert.ghost_hunter.score >= 0.72);
+  assert.equal(typeof alert.ghost_hunter.features.delta_entropy_bits, "number");
+});
+
+Deno.test("fixtures give the expected verdicts, and the threshold matters", async () => {
+  const human = await run({ path: "tests/fixtures/human_only.jsonl", format: "json" });
+  assert.equal(human.result.alerts, 0);
+  assert.equal(human.result.sessions[0]!.alerted, false);
+  const lines = await run({ path: "tests/fixtures/line_at_once.jsonl", format: "json" });
+  assert.equal(lines.result.sessions[0]!.alerted, true);
+  const strict = await run({
+    path: "tests/fixtures/human_only.jsonl",
+    format: "json",
+    threshold: human.result.sessions[0]!.max_score,
+  });
+  assert.equal(strict.result.sessions[0]!.alerted, true);
+});
+
+Deno.test("table format prints alerts and a session table", async () => {
+  const { lines } = await run({
+    path: "tests/fixtures/interleaved.jsonl",
+    format: "table",
+  });
+  assert.match(lines[0]!, /^alert {2}pts\/2 {2}event 20 {2}score 1\.000/);
+  assert.match(lines[1]!, /^session +events +max score +alerted +first alert event$/);
+  assert.match(lines[3]!, /^pts\/2 +60 +1\.000 +yes +20$/);
+});
+
+Deno.test("malformed line stops replay with file, line and problem; --skip-invalid counts it", async () => {
+  await assert.rejects(
+    run({ path: "tests/fixtures/malformed.jsonl", format: "json" }),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      error.message ===
+        'Cannot read trace file tests/fixtures/malformed.jsonl: line 3: field "t" is not a number.',
+  );
+  const { result, lines } = await run({
+    path: "tests/fixtures/malformed.jsonl",
+    format: "table",
+    skipInvalid: true,
+  });
+  assert.equal(result.invalidLines.length, 2);
+  assert.equal(result.events, 4);
+  assert.equal(lines.at(-1), "Skipped 2 invalid line(s).");
+});
+
+Deno.test("replay arguments: defaults, values, and one-line usage errors", () => {
+  assert.deepEqual(parseReplayArgs(["-"]), {
+    path: "-",
+    format: "table",
+    threshold: 0.72,
+    skipInvalid: false,
+    maxSessions: 100000,
+  });
+  assert.deepEqual(
+    parseReplayArgs(["t.jsonl", "--format", "json", "--threshold", "0.9", "--skip-invalid"]),
+    { path: "t.jsonl", format: "json", threshold: 0.9, skipInvalid: true, maxSessions: 100000 },
+  );
+  const bad: [string[], RegExp][] = [
+    [[], /^Replay needs exactly one trace FILE \(or "-" for stdin\), got 0\.$/],
+    [["a", "b"], /got 2\.$/],
+    [["a", "--format", "xml"], /^Option --format must be "json" or "table", got "xml"\.$/],
+    [["a", "--threshold", "2"], /^Option --threshold must be a number from 0 to 1, got "2"\.$/],
+    [["a", "--threshold", "x"], /got "x"\.$/],
+    [["a", "--max-sessions", "0"], /^Option --max-sessions must be an integer ≥ 1, got "0"\.$/],
+    [
+      ["a", "--frobnicate"],
+      /^Cannot parse replay arguments: .*frobnicate.* Run "ghost-hunter replay --help" for the options\.$/,
+    ],
+  ];
+  for (const [args, message] of bad) {
+    assert.throws(
+      () => parseReplayArgs(args),
+      (error: unknown) =>
+        error instanceof UsageError && message.test(error.message) &&
+        !error.message.includes("\n"),
+      args.join(" "),
+    );
+  }
+});
+
+Deno.test("replayCommand.run rejects a malformed trace with a usage error", async () => {
+  await assert.rejects(
+    replayCommand.run(["tests/fixtures/malformed.jsonl", "--format", "json"]),
+    UsageError,
+  );
+  assert.match(replayCommand.help, /--threshold X/);
+});

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { UsageError } from "../../src/cli/command.ts";
+import { parseTraceLine, readTrace, TraceFormatError } from "../../src/trace_reader.ts";
+
+async function collect(path: string, skipInvalid = false) {
+  const invalid: string[] = [];
+  const events = [];
+  for await (
+    const record of readTrace(path, {
+      skipInvalid,
+      onInvalid: (e) => invalid.push(e.message),
+    })
+  ) events.push(record);
+  return { events, invalid };
+}
+
+async function withTrace(text: string, body: (path: string) => Promise<void>) {
+  const path = await Deno.makeTempFile({ dir: "/tmp", suffix: ".jsonl" });
+  try {
+    await Deno.writeTextFile(path, text);
+    await body(path);
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
+Deno.test("each malformed line gives the documented one-line error", () => {
+  const cases: [string, string][] = [
+    ["{oops", "not valid JSON"],
+    ["[1, 2]", "not a JSON object"],
+    ['{"session": "a", "dir": "in", "bytes": 1}', 'field "t" is missing'],
+    ['{"t": "1", "session": "a", "dir": "in", "bytes": 1}', 'field "t" is not a number'],
+    ['{"t": 1, "dir": "in", "bytes": 1}', 'field "session" is missing'],
+    [
+      '{"t": 1, "session": "", "dir": "in", "bytes": 1}',
+      'field "session" is not a non-empty string',
+    ],
+    ['{"t": 1, "session": "a", "dir": "up", "bytes": 1}', 'field "dir" is not "in" or "out"'],
+    ['{"t": 1, "session": "a", "dir": "in"}', 'field "bytes" is missing'],
+    ['{"t": 1, "session": "a", "dir": "in", "bytes": -1}', 'field "bytes" is not an integer ≥ 0'],
+    ['{"t": 1, "session": "a", "dir": "in", "bytes": 1.5}', 'field "bytes" is not an integer ≥ 0'],
+    ['{"ghost_hunter_trace": 2}', "unsupported trace version 2 (this build reads version 1)"],
+  ];
+  for (const [text, problem] of cases) {
+    assert.throws(
+      () => parseTraceLine(text, 1, "x.jsonl"),
+      (error: unknown) => {
+        assert.ok(error instanceof TraceFormatError);
+        assert.ok(error instanceof UsageError, "exit status 2");
+        assert.equal(
+          error.message,
+          `Cannot read trace file x.jsonl: line 1: ${problem}.`,
+        );
+        return true;
+      },
+      text,
+    );
+  }
+});
+
+Deno.test("header on line 1 and extra fields are accepted, blank lines skipped", () => {
+  assert.equal(parseTraceLine('{"ghost_hunter_trace": 1, "host": "h"}', 1, "f"), null);
+  assert.equal(parseTraceLine("   ", 4, "f"), null);
+  const event = parseTraceLine(
+    '{"t": 1.5, "session": "pts/1", "dir": "out", "bytes": 0, "comm": "bash"}',
+    2,
+    "f",
+  );
+  assert.deepEqual(event, {
+    t: 1.5,
+    session: "pts/1",
+    dir: "out",
+    bytes: 0,
+    comm: "bash",
+  });
+  assert.throws(
+    () => parseTraceLine('{"ghost_hunter_trace": 1}', 3, "f"),
+    /line 3: a trace header is only allowed on line 1\./,
+  );
+});
+
+Deno.test("readTrace streams events with their line numbers (CRLF too)", async () => {
+  const text = '{"ghost_hunter_trace": 1}\r\n' +
+    '{"t": 1, "session": "a", "dir": "in", "bytes": 1}\r\n\r\n' +
+    '{"t": 2, "session": "b", "dir": "in", "bytes": 3}';
+  await withTrace(text, async (path) => {
+    const { events } = await collect(path);
+    assert.deepEqual(events.map((e) => [e.line, e.event.session]), [
+      [2, "a"],
+      [4, "b"],
+    ]);
+  });
+});
+
+Deno.test("time going backwards within a session is an error; across sessions it is fine", async () => {
+  const text = [
+    '{"t": 5, "session": "a", "dir": "in", "bytes": 1}',
+    '{"t": 1, "session": "b", "dir": "in", "bytes": 1}',
+    '{"t": 4, "session": "a", "dir": "in", "bytes": 1}',
+  ].join("\n");
+  await withTrace(text, async (path) => {
+    await assert.rejects(
+      collect(path),
+      new RegExp(
+        `^TraceFormatError: Cannot read trace file ${path}: line 3: field "t" goes back in time for session "a" \\(4 after 5\\)\\.$`,
+      ),
+    );
+  });
+});
+
+Deno.test("skipInvalid counts malformed lines and keeps going", async () => {
+  const { events, invalid } = await collect(
+    "tests/fixtures/malformed.jsonl",
+    true,
+  );
+  assert.equal(events.length, 4);
+  assert.deepEqual(invalid, [
+    'Cannot read trace file tests/fixtures/malformed.jsonl: line 3: field "t" is not a number.',
+    "Cannot read trace file tests/fixtures/malformed.jsonl: line 5: not valid JSON.",
+  ]);
+});
+
+Deno.test("a missing file is a usage error naming it", async () => {
+  await assert.rejects(
+    collect("/tmp/ghost-hunter-no-such-trace.jsonl"),
+    (error: unknown) =>
+      error instanceof UsageError &&
+      error.message.startsWith(
+        "Cannot read trace file /tmp/ghost-hunter-no-such-trace.jsonl:",
+      ),
+  );
+});
