@@ -113,51 +113,50 @@ export async function* readTrace(
   }
   const lastT = new Map<string, number>();
   let line = 0;
-  for await (const text of lines(readable)) {
-    line += 1;
-    let event: TraceEvent | null;
-    try {
-      event = parseTraceLine(text, line, file);
-      if (event !== null) {
-        const previous = lastT.get(event.session);
-        if (previous !== undefined && event.t < previous) {
-          throw new TraceFormatError(
-            file,
-            line,
-            `field "t" goes back in time for session "${event.session}" (${event.t} after ${previous})`,
-          );
+  for await (const batch of lineBatches(readable)) {
+    for (const text of batch) {
+      line += 1;
+      let event: TraceEvent | null;
+      try {
+        event = parseTraceLine(text, line, file);
+        if (event !== null) {
+          const previous = lastT.get(event.session);
+          if (previous !== undefined && event.t < previous) {
+            throw new TraceFormatError(
+              file,
+              line,
+              `field "t" goes back in time for session "${event.session}" (${event.t} after ${previous})`,
+            );
+          }
         }
+      } catch (error) {
+        if (error instanceof TraceFormatError && options.skipInvalid) {
+          options.onInvalid?.(error);
+          continue;
+        }
+        throw error;
       }
-    } catch (error) {
-      if (error instanceof TraceFormatError && options.skipInvalid) {
-        options.onInvalid?.(error);
-        continue;
-      }
-      throw error;
+      if (event === null) continue;
+      lastT.set(event.session, event.t);
+      yield { line, event };
     }
-    if (event === null) continue;
-    lastT.set(event.session, event.t);
-    yield { line, event };
   }
 }
 
-/** Splits a byte stream into lines (without "\n" or "\r\n"). */
-async function* lines(
+/**
+ * Splits a byte stream into lines (without "\n" or "\r\n"), one batch per
+ * chunk read: one await per chunk rather than per line.
+ */
+async function* lineBatches(
   readable: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
+): AsyncGenerator<string[]> {
   let pending = "";
   for await (const chunk of readable.pipeThrough(new TextDecoderStream())) {
-    pending += chunk;
-    let newline = pending.indexOf("\n");
-    let start = 0;
-    while (newline !== -1) {
-      yield stripCr(pending.slice(start, newline));
-      start = newline + 1;
-      newline = pending.indexOf("\n", start);
-    }
-    pending = pending.slice(start);
+    const parts = (pending + chunk).split("\n");
+    pending = parts.pop()!;
+    yield parts.map(stripCr);
   }
-  if (pending !== "") yield stripCr(pending);
+  if (pending !== "") yield [stripCr(pending)];
 }
 
 function stripCr(text: string): string {

@@ -4,7 +4,7 @@
  * over generated automation of the four classes, and prints how often each
  * reaches the threshold.
  *
- *     deno task calibrate [--json] [--limit N] [--automation N] [--threshold X]
+ *     deno task calibrate [--json] [--limit N] [--automation N] [--threshold X] [--seed N]
  *
  * @module
  */
@@ -190,6 +190,7 @@ if (import.meta.main) {
       limit: { type: "string" },
       automation: { type: "string" },
       threshold: { type: "string" },
+      seed: { type: "string" },
     },
   });
   const dataDir = findDataDir();
@@ -213,6 +214,7 @@ if (import.meta.main) {
     limit: number("limit", values.limit),
     automationSessions: number("automation", values.automation),
     threshold: number("threshold", values.threshold),
+    seed: number("seed", values.seed),
   });
   console.log(
     values.json ? JSON.stringify(result) : formatCalibration(result),

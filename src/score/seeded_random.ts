@@ -1,12 +1,14 @@
 /**
- * A small seeded PRNG (mulberry32) for reproducible test and calibration
- * sessions. Not for the live responder, which draws from an OS-seeded
- * generator: this one exists so the same seed always builds the same data.
+ * Reproducible randomness for generated test and calibration sessions: the
+ * project's xoshiro128++ seeded from one 32-bit number, with the few draws
+ * session generators need. The live responder seeds its generator from the
+ * OS instead; this exists so the same seed always builds the same data.
  *
  * @module
  */
+import { Xoshiro128 } from "../response/xoshiro128.ts";
 
-/** A source of uniform floats in [0, 1), reproducible from its seed. */
+/** A source of uniform draws, reproducible from its seed. */
 export interface SeededRandom {
   /** Next float in [0, 1). */
   next(): number;
@@ -18,16 +20,24 @@ export interface SeededRandom {
   pick<T>(items: readonly T[]): T;
 }
 
-/** Creates a generator from a 32-bit seed (other numbers are truncated to 32 bits). */
+/**
+ * Creates a generator from a 32-bit seed (other numbers are truncated to 32
+ * bits), expanded to xoshiro's 128-bit state with SplitMix32 steps so that
+ * nearby seeds give unrelated streams and no seed gives the all-zero state.
+ */
 export function seededRandom(seed: number): SeededRandom {
-  let state = seed >>> 0;
-  function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  let x = seed >>> 0;
+  const state = new Uint32Array(4);
+  for (let i = 0; i < 4; i++) {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    state[i] = (z ^ (z >>> 16)) >>> 0;
   }
+  if (state.every((word) => word === 0)) state[0] = 1;
+  const generator = new Xoshiro128(state);
+  const next = () => generator.nextFloat();
   return {
     next,
     uniform: (low, high) => low + (high - low) * next(),

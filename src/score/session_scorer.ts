@@ -72,6 +72,9 @@ export const DEFAULT_SCORER_CONFIG: Readonly<ScorerConfig> = Object.freeze({
 const DELTA_FLOOR_MS = 0.5;
 const DELTA_CEILING_MS = 2 ** 24;
 
+const TYPED_ARRAY_OVERHEAD_BYTES = 180;
+const OBJECT_OVERHEAD_BYTES = 48;
+
 /** The feature values behind a score, as carried by alerts. */
 export interface ScoreFeatures {
   /** Input events seen. */
@@ -169,12 +172,14 @@ export class SessionScorer {
 
   /** Estimated bytes of state of one scorer with this configuration. */
   static stateBytes(config: ScorerConfig = DEFAULT_SCORER_CONFIG): number {
-    // Typed arrays hold the windows; the rest is a handful of object headers
-    // and number fields (~40 bytes per object in V8, 8 per field).
-    const arrays = config.window * 8 + config.window + config.binning.bins * 2 +
+    // Payload of the typed arrays holding the windows…
+    const payload = config.window * 8 + config.window + config.binning.bins * 2 +
       config.window + 3 * 2;
-    const objects = 6 * 40 + 24 * 8;
-    return arrays + objects;
+    // …plus V8's per-typed-array and per-object overhead, fitted to what
+    // bench/replay_bench.ts measures (heap + external per live scorer).
+    const typedArrays = 5 * TYPED_ARRAY_OVERHEAD_BYTES;
+    const objects = 5 * OBJECT_OVERHEAD_BYTES + 30 * 8;
+    return payload + typedArrays + objects;
   }
 
   #addDelta(deltaMs: number): void {
