@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../src/cli/command.ts";
 import { parseReplayArgs, replayCommand } from "../../src/cli/replay_command.ts";
+import { ecsAlert } from "../../src/ecs_alert.ts";
 import { replay, type ReplayOptions } from "../../src/replay.ts";
 
 async function run(options: Omit<ReplayOptions, "now">) {
@@ -134,4 +135,36 @@ Deno.test("replayCommand.run rejects a malformed trace with a usage error", asyn
     UsageError,
   );
   assert.match(replayCommand.help, /--threshold X/);
+});
+
+Deno.test("ECS alerts nest fields, and optional process and user appear only when known", () => {
+  const bare = ecsAlert({
+    action: "ghost-hunter-test",
+    session: "pts/9",
+    ghostHunter: { verdict: "x" },
+    timestamp: new Date(0),
+  });
+  assert.deepEqual(bare, {
+    "@timestamp": "1970-01-01T00:00:00.000Z",
+    event: {
+      kind: "alert",
+      category: ["intrusion_detection"],
+      type: ["info"],
+      action: "ghost-hunter-test",
+      module: "ghost_hunter",
+    },
+    process: { tty: { name: "pts/9" } },
+    ghost_hunter: { session: "pts/9", verdict: "x" },
+  });
+  const full = ecsAlert({
+    action: "a",
+    session: "pts/9",
+    ghostHunter: {},
+    process: { pid: 42, name: "bash" },
+    userId: 1000,
+    timestamp: new Date(0),
+  });
+  assert.deepEqual(full.process, { tty: { name: "pts/9" }, pid: 42, name: "bash" });
+  assert.deepEqual(full.user, { id: "1000" });
+  assert.ok(Object.keys(full).every((key) => key === "@timestamp" || !key.includes(".")));
 });
