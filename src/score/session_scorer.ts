@@ -25,7 +25,7 @@
  */
 import { BurstPauseWindow } from "./burst_pause.ts";
 import { type LogBinning, SlidingLogHistogram } from "./log_histogram.ts";
-import { Welford } from "./welford.ts";
+import { Welford } from "../stats/welford.ts";
 
 /** Where each evidence scale puts the calibrated default threshold. */
 export const SCORE_AT_REFERENCE = 0.72;
@@ -160,7 +160,7 @@ export class SessionScorer {
       outputs: this.#outputs,
       window_deltas: this.#welford.count,
       delta_geomean_ms: this.#welford.count === 0 ? 0 : 2 ** this.#welford.mean,
-      delta_log2_sd: this.#welford.standardDeviation,
+      delta_log2_sd: Math.sqrt(this.#welford.populationVariance),
       delta_span_octaves: this.#histogram.spanOctaves,
       delta_entropy_bits: this.#histogram.entropy(),
       burst_fraction: this.#bursts.burstFraction,
@@ -188,7 +188,7 @@ export class SessionScorer {
     if (this.#welford.count === this.#logDeltas.length) {
       this.#welford.remove(this.#logDeltas[this.#next]!);
     }
-    this.#welford.add(logDelta);
+    this.#welford.push(logDelta);
     this.#logDeltas[this.#next] = logDelta;
     this.#next = (this.#next + 1) % this.#logDeltas.length;
     this.#histogram.add(clamped);
@@ -203,7 +203,7 @@ export class SessionScorer {
     }
     const spread = Math.max(
       this.#histogram.spanOctaves / c.spanRefOctaves,
-      this.#welford.standardDeviation / c.sdRefOctaves,
+      Math.sqrt(this.#welford.populationVariance) / c.sdRefOctaves,
     );
     const humanness = Math.min(
       spread,

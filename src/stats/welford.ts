@@ -37,6 +37,21 @@ export class Welford implements SampleSummary {
     this.#m2 += delta * (value - this.#mean);
   }
 
+  /**
+   * Removes one value pushed earlier, so a sliding window stays O(1) per
+   * event. Removing from a single-value summary empties it.
+   */
+  remove(value: number): void {
+    if (this.#count <= 1) {
+      this.clear();
+      return;
+    }
+    const delta = value - this.#mean;
+    this.#count--;
+    this.#mean -= delta / this.#count;
+    this.#m2 = Math.max(0, this.#m2 - delta * (value - this.#mean));
+  }
+
   /** Folds another summary into this one (Chan et al.'s pairwise update). */
   merge(other: Welford): void {
     if (other.#count === 0) return;
@@ -67,6 +82,11 @@ export class Welford implements SampleSummary {
   /** Unbiased sample variance; 0 below two values. */
   get variance(): number {
     return this.#count < 2 ? 0 : this.#m2 / (this.#count - 1);
+  }
+
+  /** Population variance (divisor count); 0 below two values. */
+  get populationVariance(): number {
+    return this.#count < 2 ? 0 : this.#m2 / this.#count;
   }
 
   /** A copy of the current state. */

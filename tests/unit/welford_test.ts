@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Welford } from "../../src/score/welford.ts";
+import { Welford } from "../../src/stats/welford.ts";
 
 function twoPass(values: number[]): { mean: number; variance: number } {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -22,11 +22,11 @@ Deno.test("Welford equals a two-pass mean and variance", () => {
   fc.assert(
     fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), (values) => {
       const w = new Welford();
-      for (const v of values) w.add(v);
+      for (const v of values) w.push(v);
       const reference = twoPass(values);
       assert.equal(w.count, values.length);
       close(w.mean, reference.mean, 1e6);
-      close(w.variance, values.length < 2 ? 0 : reference.variance, 1e12);
+      close(w.populationVariance, values.length < 2 ? 0 : reference.variance, 1e12);
     }),
   );
 });
@@ -41,30 +41,29 @@ Deno.test("Welford with removals equals a two-pass sliding window", () => {
         const kept: number[] = [];
         for (const v of values) {
           if (kept.length === window) w.remove(kept.shift()!);
-          w.add(v);
+          w.push(v);
           kept.push(v);
           const reference = twoPass(kept);
           close(w.mean, reference.mean, 1e6);
-          close(w.variance, kept.length < 2 ? 0 : reference.variance, 1e12);
-          assert.ok(w.variance >= 0);
+          close(w.populationVariance, kept.length < 2 ? 0 : reference.variance, 1e12);
+          assert.ok(w.populationVariance >= 0);
         }
       },
     ),
   );
 });
 
-Deno.test("Welford sample variance divides by n - 1", () => {
+Deno.test("Welford population variance divides by n, sample variance by n - 1", () => {
   const w = new Welford();
-  for (const v of [2, 4, 4, 4, 5, 5, 7, 9]) w.add(v);
+  for (const v of [2, 4, 4, 4, 5, 5, 7, 9]) w.push(v);
   assert.equal(w.mean, 5);
-  assert.equal(w.variance, 4);
-  assert.equal(w.standardDeviation, 2);
-  close(w.sampleVariance, 32 / 7, 1);
+  assert.equal(w.populationVariance, 4);
+  close(w.variance, 32 / 7, 1);
 });
 
 Deno.test("Welford removing the last value empties it", () => {
   const w = new Welford();
-  w.add(3);
+  w.push(3);
   w.remove(3);
   assert.equal(w.count, 0);
   assert.equal(w.mean, 0);
