@@ -10,8 +10,9 @@ import {
   UsageError,
 } from "./src/cli/command.ts";
 import { recordCommand } from "./src/cli/record_command.ts";
+import { replayCommand } from "./src/cli/replay_command.ts";
 
-const COMMANDS: Command[] = [recordCommand];
+const COMMANDS: Command[] = [recordCommand, replayCommand];
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
