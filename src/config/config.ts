@@ -1,0 +1,101 @@
+/**
+ * The live agent's configuration: every tunable of `ghost-hunter run`, with
+ * its default. A config file (JSON, see `load_config.ts`) overrides these
+ * defaults key by key, and command-line flags override the file. Keys are
+ * snake_case because they are the file's keys.
+ *
+ * @module
+ */
+
+/** Levels of the structured log, most verbose first. */
+export type LogLevel = "debug" | "info" | "warning" | "error";
+
+/**
+ * How a jittered session is delayed: `freezer` holds it in a cgroup v2
+ * freezer (invisible to job control); `sigstop` stops it with SIGSTOP and
+ * resumes it with SIGCONT (a job-control shell can see its child stop).
+ */
+export type Actuator = "freezer" | "sigstop";
+
+/**
+ * The Gamma prior of the per-session delay rate λ (1/s) and the bounds λ is
+ * clamped to (a clamp is logged as a warning).
+ */
+export interface LambdaConfig {
+  /** Prior shape α₀ > 0. Default 2. */
+  prior_alpha: number;
+  /** Prior rate β₀ > 0, in seconds. Default 0.4: prior mean λ = 5/s, a 200 ms gap. */
+  prior_beta: number;
+  /** Lower bound on λ, 1/s. Default 0.1. */
+  min: number;
+  /** Upper bound on λ, 1/s, at least `min`. Default 50. */
+  max: number;
+}
+
+/** Sessions that are never scored and never delayed. Each list defaults to empty. */
+export interface AllowConfig {
+  /** Users, by numeric uid or by user name. */
+  users: (number | string)[];
+  /** Process names (the kernel's `comm`, at most 15 bytes), matched exactly. */
+  comms: string[];
+  /** Terminals by name, e.g. "pts/3", "tty1", "ttyS0". */
+  ttys: string[];
+}
+
+/** Sizes and counts; nothing is derived from the machine (e.g. its CPU count). */
+export interface LimitsConfig {
+  /** Sessions tracked at once; past it the least recently seen is evicted. Default 4096. */
+  max_sessions: number;
+  /** Kernel ring buffer size in bytes, a power of two ≥ 4096. Default 1048576 (1 MiB). */
+  ring_buffer_bytes: number;
+  /** Entries of the kernel jitter command map. Default 4096. */
+  jitter_map_entries: number;
+  /** Writer Workers performing map updates and actuation. Default 1. */
+  writer_workers: number;
+}
+
+/** Everything `ghost-hunter run` can be configured with. */
+export interface Config {
+  /** Anomaly score in [0, 1] at which a session alerts and jitter starts. Default 0.72. */
+  threshold: number;
+  /** λ prior and bounds. */
+  lambda: LambdaConfig;
+  /** Cap on one injected delay, in milliseconds. Default 2000. */
+  max_delay_ms: number;
+  /** How sessions are delayed. Default "freezer". */
+  actuator: Actuator;
+  /** Score and alert only: no kernel map write, no actuation. Default false. */
+  dry_run: boolean;
+  /** Users, process names and terminals never scored or delayed. */
+  allow: AllowConfig;
+  /** Where alerts go as JSON lines: a file path (mode 0600, appended) or "-" for stdout. Default "-". */
+  alerts: string;
+  /** Lowest level of log record written to stderr. Default "info". */
+  log_level: LogLevel;
+  /** `HOST:PORT` to serve Prometheus metrics on, or null for none. Default null. */
+  metrics_listen: string | null;
+  /** Allows a non-loopback `metrics_listen` address. Default false. */
+  metrics_allow_remote: boolean;
+  /** Sizes and counts. */
+  limits: LimitsConfig;
+}
+
+/** The configuration used where neither the config file nor a flag says otherwise. */
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  threshold: 0.72,
+  lambda: Object.freeze({ prior_alpha: 2, prior_beta: 0.4, min: 0.1, max: 50 }),
+  max_delay_ms: 2000,
+  actuator: "freezer",
+  dry_run: false,
+  allow: Object.freeze({ users: [], comms: [], ttys: [] }),
+  alerts: "-",
+  log_level: "info",
+  metrics_listen: null,
+  metrics_allow_remote: false,
+  limits: Object.freeze({
+    max_sessions: 4096,
+    ring_buffer_bytes: 1_048_576,
+    jitter_map_entries: 4096,
+    writer_workers: 1,
+  }),
+});
