@@ -1,0 +1,88 @@
+/**
+ * Where alerts go: JSON lines, one alert per line, to stdout or appended to
+ * a file created with mode 0600. Each line is written whole before the next
+ * starts and before `write` resolves, so a collector tailing the file (see
+ * README, "Shipping alerts") never reads half an alert.
+ *
+ * @module
+ */
+import { EnvironmentError, UsageError } from "./cli/command.ts";
+
+/** The `alerts` value that means stdout. */
+export const STDOUT_TARGET = "-";
+
+interface Writer {
+  write(bytes: Uint8Array): Promise<number>;
+}
+
+/** Writes alerts as JSON lines. `close()` (or `await using`) closes the file. */
+export class AlertSink implements AsyncDisposable {
+  #target: string;
+  #writer: Writer;
+  #file: Deno.FsFile | undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #encoder = new TextEncoder();
+
+  private constructor(target: string, writer: Writer, file: Deno.FsFile | undefined) {
+    this.#target = target;
+    this.#writer = writer;
+    this.#file = file;
+  }
+
+  /**
+   * Opens `target`: "-" for stdout, else a file path, created with mode 0600
+   * if missing and appended to. Throws a {@linkcode UsageError} when the
+   * file cannot be opened.
+   */
+  static async open(target: string): Promise<AlertSink> {
+    if (target === STDOUT_TARGET) return new AlertSink("stdout", Deno.stdout, undefined);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(target, { append: true, create: true, mode: 0o600 });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new UsageError(
+        `Cannot open the alert file ${target} (${reason}); check that its directory exists and is writable, or use --alerts -.`,
+      );
+    }
+    return new AlertSink(target, file, file);
+  }
+
+  /**
+   * Appends `alert` as one JSON line. Writes happen in call order. Throws an
+   * {@linkcode EnvironmentError} when the line cannot be written.
+   */
+  write(alert: Record<string, unknown>): Promise<void> {
+    const line = this.#encoder.encode(`${JSON.stringify(alert)}\n`);
+    const done = this.#queue.then(() => this.#writeAll(line));
+    // A failed write is reported to its caller; later writes still run.
+    this.#queue = done.catch(() => {});
+    return done;
+  }
+
+  async #writeAll(bytes: Uint8Array): Promise<void> {
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        written += await this.#writer.write(bytes.subarray(written));
+      }
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new EnvironmentError(
+        `Cannot write an alert to ${this.#target} (${reason}); check the disk and the reader of the output.`,
+      );
+    }
+  }
+
+  /** Waits for pending writes, then closes the file (never stdout). Idempotent. */
+  async close(): Promise<void> {
+    await this.#queue;
+    this.#file?.close();
+    this.#file = undefined;
+  }
+
+  /** Same as {@linkcode AlertSink.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

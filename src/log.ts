@@ -1,0 +1,46 @@
+/**
+ * Structured logging through LogTape: one JSON object per line on stderr
+ * (`@timestamp`, `level`, `message`, `logger`, `properties`), from the
+ * `ghost-hunter` category and its children, at the configured level and up.
+ *
+ * @module
+ */
+import { configure, getJsonLinesFormatter } from "@logtape/logtape";
+import type { LogLevel } from "./config/config.ts";
+
+/** The root logger category; modules log under it, e.g. `["ghost-hunter", "scorer"]`. */
+export const LOG_CATEGORY = ["ghost-hunter"] as const;
+
+/** Options of {@linkcode setupLogging}. */
+export interface LoggingOptions {
+  /** Lowest level written. */
+  level: LogLevel;
+  /** Receives each formatted line (with its newline); default: stderr. */
+  write?: (line: string) => void;
+}
+
+function writeToStderr(line: string): void {
+  const bytes = new TextEncoder().encode(line);
+  // Synchronous so that records written just before Deno.exit are not lost.
+  let written = 0;
+  while (written < bytes.length) {
+    written += Deno.stderr.writeSync(bytes.subarray(written));
+  }
+}
+
+/**
+ * Routes the `ghost-hunter` loggers (and LogTape's own warnings) to JSON
+ * lines on stderr. Replaces any previous LogTape configuration.
+ */
+export async function setupLogging(options: LoggingOptions): Promise<void> {
+  const format = getJsonLinesFormatter();
+  const write = options.write ?? writeToStderr;
+  await configure({
+    reset: true,
+    sinks: { stderr: (record) => write(format(record)) },
+    loggers: [
+      { category: [...LOG_CATEGORY], lowestLevel: options.level, sinks: ["stderr"] },
+      { category: ["logtape", "meta"], lowestLevel: "warning", sinks: ["stderr"] },
+    ],
+  });
+}
