@@ -1,37 +1,66 @@
 /**
- * ghost-hunter command line: parses the subcommand and hands over. Wiring
- * only; every command lives in src/cli/.
+ * ghost-hunter command line: picks the subcommand and hands over. Wiring
+ * only; every command lives in src/cli/. With no subcommand, or options only
+ * (`./ghost-hunter --dry-run`), it runs the live agent, `run`.
  *
  * @module
  */
-import {
-  type Command,
-  EnvironmentError,
-  UsageError,
-} from "./src/cli/command.ts";
+import { type Command, EnvironmentError, UsageError } from "./src/cli/command.ts";
 import { recordCommand } from "./src/cli/record_command.ts";
-import { replayCommand } from "./src/cli/replay_command.ts";
+import { doctorCommand } from "./src/cli/doctor_command.ts";
+import { VERSION } from "./src/version.ts";
 
-const COMMANDS: Command[] = [recordCommand, replayCommand];
+const COMMANDS: Command[] = [recordCommand, doctorCommand];
+
+/** The command run when none is named. */
+const DEFAULT_COMMAND = "run";
 
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
-  return `Usage: ghost-hunter <command> [options]\n\nCommands:\n${
-    lines.join("\n")
-  }\n`;
+  return `Usage: ghost-hunter [command] [options]
+
+With no command, or options only, runs "${DEFAULT_COMMAND}", the live agent.
+
+Commands:
+${lines.join("\n")}
+
+Options:
+  -h, --help     show this help; "ghost-hunter <command> --help" for a command's
+      --version  print the version
+
+Examples:
+  sudo ./ghost-hunter doctor
+  sudo ./ghost-hunter --dry-run
+  ./ghost-hunter record --help`;
+}
+
+function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
 }
 
 async function main(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h") {
+  const [first, ...afterFirst] = args;
+  if (first === "--help" || first === "-h") {
     console.log(usage());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (command === undefined) {
-    throw new UsageError(
-      `Unknown command "${name}": run "ghost-hunter --help" for the list.`,
+  if (first === "--version") {
+    console.log(`ghost-hunter ${VERSION}`);
+    return 0;
+  }
+  const named = first !== undefined && !first.startsWith("-");
+  const name = named ? first : DEFAULT_COMMAND;
+  const rest = named ? afterFirst : args;
+  const command = findCommand(name);
+  if (command === undefined && !named) {
+    throw new EnvironmentError(
+      `Cannot start the live agent: this build has no "${DEFAULT_COMMAND}" command; use one of ${
+        COMMANDS.map((c) => c.name).join(", ")
+      }.`,
     );
+  }
+  if (command === undefined) {
+    throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list.`);
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.help);
