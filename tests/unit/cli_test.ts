@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { VERSION } from "../../src/version.ts";
+
+const REPO_ROOT = new URL("../..", import.meta.url).pathname;
+
+async function ghostHunter(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", ...args],
+    cwd: REPO_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+Deno.test("--help lists every command and --version, and exits 0", async () => {
+  const { code, stdout } = await ghostHunter("--help");
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: ghost-hunter \[command\] \[options\]/);
+  for (const command of ["record", "doctor"]) {
+    assert.match(stdout, new RegExp(`^  ${command} `, "m"), `${command} is listed`);
+  }
+  assert.match(stdout, /--version/);
+});
+
+Deno.test("--version prints the name and the version", async () => {
+  const { code, stdout } = await ghostHunter("--version");
+  assert.equal(code, 0);
+  assert.equal(stdout, `ghost-hunter ${VERSION}\n`);
+});
+
+Deno.test("an unknown command is refused with one line and exit 2", async () => {
+  const { code, stdout, stderr } = await ghostHunter("frobnicate");
+  assert.equal(code, 2);
+  assert.equal(stdout, "");
+  assert.equal(
+    stderr,
+    'ghost-hunter: Unknown command "frobnicate": run "ghost-hunter --help" for the list.\n',
+  );
+});
+
+Deno.test("doctor --help shows its usage, options and examples", async () => {
+  const { code, stdout } = await ghostHunter("doctor", "--help");
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: ghost-hunter doctor \[--format table\|json\]/);
+  assert.match(stdout, /--format FORMAT {2}table or json \(default table\)/);
+  assert.match(stdout, /^Examples:$/m);
+});
+
+Deno.test("doctor refuses a bad --format with one line and exit 2", async () => {
+  const { code, stderr } = await ghostHunter("doctor", "--format", "xml");
+  assert.equal(code, 2);
+  assert.equal(stderr, 'ghost-hunter: Option --format expects table or json, got "xml".\n');
+});
+
+Deno.test("doctor refuses an unknown option with exit 2", async () => {
+  const { code, stderr } = await ghostHunter("doctor", "--fix");
+  assert.equal(code, 2);
+  assert.equal(
+    stderr,
+    `ghost-hunter: Unknown option '--fix'; see "ghost-hunter doctor --help".\n`,
+  );
+});
