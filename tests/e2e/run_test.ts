@@ -1,0 +1,92 @@
+/**
+ * `ghost-hunter --dry-run` on real ptys with the real probe: a scripted
+ * session is alerted, a person's typing replayed from the Aalto sample is
+ * not, and every alert says it was a dry run.
+ */
+import assert from "node:assert/strict";
+import { AgentOnPty, sleep } from "../support/agent.ts";
+import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { Pty } from "../support/pty.ts";
+import { findDataDir, loadHumanSessions } from "../../src/human_sessions.ts";
+
+const HUMAN_INPUTS = 60;
+
+function humanDataMissing(): boolean {
+  if (findDataDir() !== undefined) return false;
+  if (Deno.env.get("GHOST_HUNTER_CI") === "1") {
+    throw new Error("The Aalto sample is missing in CI: expected ../shared/data/aalto-136m-sample");
+  }
+  console.error("skipping the human replay: ../shared/data/aalto-136m-sample is absent");
+  return true;
+}
+
+/** Whole command lines arriving at once, as from a C2 shell or expect script. */
+async function typeScripted(pty: Pty): Promise<void> {
+  for (let i = 0; i < 26; i++) {
+    pty.type(`ls -la /tmp/${i}\r`);
+    await sleep(500 + (i % 3) * 40);
+  }
+}
+
+/** The first keystrokes of a real participant, at their real times. */
+async function typeHuman(pty: Pty): Promise<void> {
+  const [session] = await loadHumanSessions({ limit: 1, variant: "plain" });
+  assert.ok(session, "one participant loaded");
+  const events = session.events.slice(0, HUMAN_INPUTS);
+  const start = performance.now();
+  const t0 = events[0]!.t;
+  for (const event of events) {
+    const wait = event.t - t0 - (performance.now() - start);
+    if (wait > 0) await sleep(wait);
+    pty.type("a".repeat(event.bytes));
+  }
+}
+
+Deno.test({
+  name: "run --dry-run: a scripted pty session is alerted, a human one is not",
+  ignore: skipWithoutKernel("run --dry-run detection") || humanDataMissing(),
+  async fn() {
+    const agent = await AgentOnPty.start(["--dry-run", "--log-level", "info"], "Probe attached");
+    const scripted = new Pty();
+    const human = new Pty();
+    try {
+      scripted.spawn("exec bash --norc --noprofile -i");
+      human.spawn("stty -icanon -echo min 1 time 0 && exec dd bs=1 of=/dev/null status=none");
+      await sleep(200);
+      await Promise.all([typeScripted(scripted), typeHuman(human)]);
+      await sleep(300);
+    } finally {
+      const status = await agent.stop();
+      await scripted.close();
+      await human.close();
+      assert.equal(
+        status.code,
+        0,
+        `agent exit status; output: ${agent.terminal.output.slice(-2000)}`,
+      );
+    }
+    const alerts = agent.jsonLines().filter((line) =>
+      (line.event as { kind?: string } | undefined)?.kind === "alert"
+    );
+    const sessionOf = (alert: Record<string, unknown>) =>
+      (alert.ghost_hunter as { session: string }).session;
+    const anomalies = alerts.filter((a) =>
+      (a.event as { action: string }).action === "ghost-hunter-anomaly"
+    );
+    assert.ok(
+      anomalies.some((a) => sessionOf(a) === scripted.sessionName),
+      `the scripted session ${scripted.sessionName} is alerted; alerts: ${JSON.stringify(alerts)}`,
+    );
+    assert.ok(
+      !alerts.some((a) => sessionOf(a) === human.sessionName),
+      `the human session ${human.sessionName} is never alerted`,
+    );
+    for (const alert of alerts) {
+      assert.equal((alert.ghost_hunter as { dry_run: boolean }).dry_run, true);
+      assert.equal(typeof alert["@timestamp"], "string");
+    }
+    const anomaly = anomalies.find((a) => sessionOf(a) === scripted.sessionName)!;
+    assert.equal((anomaly.process as { tty: { name: string } }).tty.name, scripted.sessionName);
+    assert.ok((anomaly.ghost_hunter as { score: number }).score >= 0.72);
+  },
+});
