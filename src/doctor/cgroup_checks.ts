@@ -43,7 +43,7 @@ export const cgroupFreezerCheck: DoctorCheck = {
         ok: false,
         detail: `cannot create a cgroup under ${mount}: ${reasonOf(error)}`,
         fix:
-          `Run ghost-hunter as root with ${mount} writable (systemd: leave ProtectControlGroups off).`,
+          `Run ghost-hunter as root, with CAP_DAC_OVERRIDE if ${mount} is mode 0555, and with it writable (systemd: leave ProtectControlGroups off).`,
       };
     }
     // Nothing between mkdir and remove can throw, so the cgroup is always removed.
