@@ -69,3 +69,17 @@ Deno.test("doctor refuses an unknown option with exit 2", async () => {
     `ghost-hunter: Unknown option '--fix'; see "ghost-hunter doctor --help".\n`,
   );
 });
+
+Deno.test("options without a command go to run, which refuses a bad value with exit 2", async () => {
+  const { code, stderr } = await ghostHunter("--threshold", "2");
+  assert.equal(code, 2);
+  assert.equal(stderr, 'ghost-hunter: Option --threshold expects a number from 0 to 1, got "2".\n');
+});
+
+Deno.test("run --help and options-then---help both show the run help", async () => {
+  for (const args of [["run", "--help"], ["--dry-run", "--help"]]) {
+    const { code, stdout } = await ghostHunter(...args);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Usage: ghost-hunter \[run\] \[--config FILE\] \[options\]/);
+  }
+});
