@@ -8,11 +8,18 @@
 import { type Command, EnvironmentError, UsageError } from "./src/cli/command.ts";
 import { recordCommand } from "./src/cli/record_command.ts";
 import { doctorCommand } from "./src/cli/doctor_command.ts";
+import { releaseCommand } from "./src/cli/release_command.ts";
 import { replayCommand } from "./src/cli/replay_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 import { VERSION } from "./src/version.ts";
 
-const COMMANDS: Command[] = [runCommand, recordCommand, replayCommand, doctorCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  recordCommand,
+  replayCommand,
+  doctorCommand,
+  releaseCommand,
+];
 
 /** The command run when none is named. */
 const DEFAULT_COMMAND = "run";

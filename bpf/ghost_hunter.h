@@ -12,6 +12,7 @@
 enum gh_event_kind {
 	GH_EVENT_INPUT = 1,  /* bytes arriving into the session (pty master write) */
 	GH_EVENT_OUTPUT = 2, /* bytes the session writes to its terminal */
+	GH_EVENT_READ_WAIT = 3, /* a jittered session is about to wait for input on its terminal */
 };
 
 /* Bits of TtyEvent.flags. */

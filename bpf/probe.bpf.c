@@ -14,9 +14,19 @@
 char LICENSE[] SEC("license") = "GPL";
 
 #if defined(__TARGET_ARCH_x86)
+#define GH_NR_READ 0
 #define GH_NR_WRITE 1
+#define GH_NR_POLL 7
+#define GH_NR_SELECT 23
+#define GH_NR_PSELECT6 270
+#define GH_NR_PPOLL 271
 #elif defined(__TARGET_ARCH_arm64)
+#define GH_NR_READ 63
 #define GH_NR_WRITE 64
+#define GH_NR_POLL -1 /* arm64 has only the p- variants */
+#define GH_NR_SELECT -1
+#define GH_NR_PSELECT6 72
+#define GH_NR_PPOLL 73
 #else
 #error "ghost-hunter: unsupported architecture, set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
 #endif
@@ -29,6 +39,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define GH_TTYAUX_MINOR_PTMX 2
 #define GH_ICANON 0000002
 #define GH_ECHO 0000010
+#define GH_POLLIN 0x0001
 
 /* Set by the loader before load; constant to the verifier. */
 const volatile struct gh_probe_config gh_config = {};
@@ -54,6 +65,17 @@ struct {
 	__type(key, __u32);
 	__type(value, struct gh_jitter_command);
 } jitter_commands SEC(".maps");
+
+/*
+ * Slot 0: how many sessions have a live JitterCommand, kept by the writer.
+ * While it is 0, read() costs one inlined array lookup and nothing more.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} jitter_state SEC(".maps");
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
@@ -125,6 +147,29 @@ static __always_inline bool at_password_prompt(struct tty_struct *slave)
 	return (lflag & GH_ICANON) && !(lflag & GH_ECHO);
 }
 
+static __always_inline bool any_jitter(void)
+{
+	__u32 zero = 0;
+	__u32 *live = bpf_map_lookup_elem(&jitter_state, &zero);
+
+	return live && *live;
+}
+
+/*
+ * Whether the line discipline already holds input a read() would return
+ * (n_tty's input_available_p): if so, the reader will not block.
+ */
+static __always_inline bool input_pending(struct tty_struct *tty)
+{
+	struct n_tty_data *ldata = BPF_CORE_READ(tty, disc_data);
+	__u32 lflag = BPF_CORE_READ(tty, termios.c_lflag);
+	size_t tail = BPF_CORE_READ(ldata, read_tail);
+
+	if (lflag & GH_ICANON)
+		return BPF_CORE_READ(ldata, canon_head) != tail;
+	return BPF_CORE_READ(ldata, commit_head) != tail;
+}
+
 static __always_inline bool jitter_live(__u32 session_key, __u64 now)
 {
 	struct gh_jitter_command *cmd = bpf_map_lookup_elem(&jitter_commands, &session_key);
@@ -194,23 +239,85 @@ static __always_inline void handle_terminal_write(struct file *file, __u64 bytes
 }
 
 /*
+ * Whether a select/poll-family call waits for stdin to become readable.
+ * readline (bash, python, ...) waits in pselect6 on fd 0 before it reads,
+ * so that is where a jittered shell blocks for its next input. Only fd 0 is
+ * checked: a wait on other descriptors (a socket) must not hold the session.
+ */
+static __always_inline bool waits_on_stdin(long id, struct pt_regs *regs)
+{
+	__u64 nfds, first;
+	struct pollfd entry;
+
+	if (id == GH_NR_PSELECT6 || id == GH_NR_SELECT) {
+		nfds = PT_REGS_PARM1(regs);
+		first = 0;
+		if (nfds < 1 || bpf_probe_read_user(&first, 1, (void *)PT_REGS_PARM2(regs)))
+			return false;
+		return first & 1;
+	}
+	if (id == GH_NR_PPOLL || id == GH_NR_POLL) {
+		nfds = PT_REGS_PARM2(regs);
+		if (nfds < 1 || bpf_probe_read_user(&entry, sizeof(entry), (void *)PT_REGS_PARM1(regs)))
+			return false;
+		return entry.fd == 0 && (entry.events & GH_POLLIN);
+	}
+	return false;
+}
+
+/*
+ * A jittered session's reader is about to wait for input: the writer holds
+ * the session from here until the next input's drawn delay has passed.
+ */
+static __always_inline void handle_terminal_read(struct file *file, __u64 bytes)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct tty_file_private *priv = file->private_data;
+	struct tty_struct *tty = BPF_CORE_READ(priv, tty);
+	__u32 key;
+
+	if (!tty || is_pty_master(tty))
+		return;
+	key = tty_session_key(tty);
+	if (!jitter_live(key, now) || input_pending(tty))
+		return;
+	emit(GH_EVENT_READ_WAIT, 0, key, bytes, now);
+}
+
+/*
  * Every syscall passes here (tp_btf/sys_enter is the cheapest hook these
- * kernels allow), so anything that is not a write to a terminal must leave
- * after as few loads as possible. The write's start is the moment its bytes
- * reach the terminal, which is the timing we score.
+ * kernels allow), so anything that is not a write to a terminal (or, while a
+ * session is jittered, a wait on one) must leave after as few loads as
+ * possible. The write's start is the moment its bytes reach the terminal,
+ * which is the timing we score.
  */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
 	struct file *file;
+	__u64 fd;
 
-	if (id != GH_NR_WRITE)
-		return 0;
-	file = current_file(PT_REGS_PARM1(regs));
+	if (id == GH_NR_WRITE) {
+		fd = PT_REGS_PARM1(regs);
+	} else {
+		/* Waits matter only while a session is jittered. */
+		if (!any_jitter())
+			return 0;
+		if (id == GH_NR_READ)
+			fd = PT_REGS_PARM1(regs);
+		else if (waits_on_stdin(id, regs))
+			fd = 0;
+		else
+			return 0;
+	}
+	file = current_file(fd);
 	if (!file || !is_terminal_rdev(file->f_inode->i_rdev))
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == gh_config.agent_tgid)
 		return 0;
-	handle_terminal_write(file, PT_REGS_PARM3(regs));
+	if (id == GH_NR_WRITE)
+		handle_terminal_write(file, PT_REGS_PARM3(regs));
+	else
+		handle_terminal_read(file, 0);
 	return 0;
 }

@@ -8,7 +8,7 @@
  */
 
 /** `enum gh_event_kind`. */
-export const EventKind = { INPUT: 1, OUTPUT: 2 } as const;
+export const EventKind = { INPUT: 1, OUTPUT: 2, READ_WAIT: 3 } as const;
 
 /** `enum gh_event_flag` bits. */
 export const EventFlag = { JITTERED: 1, MASTER_SIDE: 2 } as const;
@@ -85,7 +85,7 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
     );
   }
   const kind = view.getUint32(offset + TTY_EVENT_LAYOUT.kind, true);
-  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT) {
+  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT && kind !== EventKind.READ_WAIT) {
     throw new Error(
       `Cannot decode TtyEvent at offset ${offset}: unknown kind ${kind}`,
     );

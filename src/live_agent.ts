@@ -1,19 +1,24 @@
 /**
  * The live pipeline behind `ghost-hunter run`: probe events are scored per
- * session, alerts are emitted, and the jitter policy decides the response.
- * Until the writer Worker and its actuator land, every response decision is
- * logged and reported as a dry run: nothing is written to the kernel.
+ * session, alerts are emitted, the jitter policy decides the response, and
+ * its decisions are posted to the writer Worker. This path never writes to
+ * the kernel itself.
  *
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import { EventKind, type TtyEvent } from "./abi.ts";
+import { ttyNrOfSessionKey, ttyNrOfStat } from "./actuator/session_processes.ts";
 import { anomalyAlert, type EcsAlert, ecsAlert } from "./ecs_alert.ts";
+import { JitterWriter } from "./jitter_writer.ts";
 import { type JitterDecision, JitterPolicy } from "./response/jitter_policy.ts";
 import { Xoshiro128 } from "./response/xoshiro128.ts";
 import { ScoringEngine } from "./score/scoring_engine.ts";
+import { sessionName } from "./session_name.ts";
 import { TerminalEventSource } from "./terminal_event_source.ts";
 import type { TraceEvent } from "./trace_event.ts";
 import { traceEventFromProbe } from "./trace_from_probe.ts";
+import type { WriterReport } from "./writer_protocol.ts";
 
 /** Who is never scored and never delayed. */
 export interface Allowlist {
@@ -41,10 +46,10 @@ export interface LiveAgentOptions {
   lambda: { priorAlpha: number; priorBeta: number; min: number; max: number };
   /** Never scored, never delayed. */
   allow: Allowlist;
+  /** Decide and log, but write nothing to the kernel and hold nothing. */
+  dryRun: boolean;
   /** Receives every alert, in order. */
   emit: (alert: EcsAlert) => void | Promise<void>;
-  /** Called once the probe is attached and events flow. */
-  onReady?: () => void;
 }
 
 /** Totals reported when the agent stops. */
@@ -53,6 +58,7 @@ export interface LiveAgentSummary {
   alerts: number;
   kernelDrops: number;
   sessionEvictions: number;
+  delaysApplied: number;
 }
 
 const logger = getLogger(["ghost-hunter", "agent"]);
@@ -70,14 +76,35 @@ function isAllowed(event: TraceEvent, allow: Allowlist): boolean {
     (event.comm !== undefined && allow.comms.includes(event.comm));
 }
 
-function decisionAlert(decision: JitterDecision, action: string): EcsAlert {
+/** The agent's own controlling terminal, never held: holding it could hold the operator. */
+async function ownTtyNr(): Promise<number | undefined> {
+  const ttyNr = ttyNrOfStat(await Deno.readTextFile("/proc/self/stat"));
+  return ttyNr === 0 ? undefined : ttyNr;
+}
+
+function decisionAlert(decision: JitterDecision, action: string, dryRun: boolean): EcsAlert {
   const { kind: _kind, session: _session, t, ...details } = decision;
   return ecsAlert({
     action,
     session: decision.session,
     timestamp: new Date(),
-    ghostHunter: { ...details, trace_t_ms: t, dry_run: true },
+    ghostHunter: { ...details, trace_t_ms: t, dry_run: dryRun },
   });
+}
+
+function logReport(report: WriterReport, onRelease: () => void): void {
+  if (report.type === "log") {
+    const { level, message, properties } = report;
+    logger[level === "warning" ? "warn" : level](message, properties);
+  } else if (report.type === "released") {
+    onRelease();
+    logger.debug("Delay applied", {
+      session: report.session,
+      delay_ms: report.appliedMs - report.inputMs,
+      drawn_ms: report.atMs - report.inputMs,
+      late_ms: report.appliedMs - report.atMs,
+    });
+  }
 }
 
 /** Runs until `signal` aborts; resolves to the totals. */
@@ -102,59 +129,105 @@ export async function runLiveAgent(
       forgetting: 0.98,
     },
   });
+  const ownTty = await ownTtyNr();
   let events = 0;
   let alerts = 0;
-  const emit = async (alert: EcsAlert) => {
-    alerts++;
-    await options.emit(alert);
-  };
-  const dispatch = async (decisions: JitterDecision[]) => {
-    for (const decision of decisions) {
-      const action = DECISION_ACTIONS[decision.kind];
-      if (action !== undefined) await emit(decisionAlert(decision, action));
-      else if (decision.kind === "lambda-clamped") {
-        logger.warn("Lambda outside its bounds, clamped", { ...decision.warning });
-      } else logger.debug("Response decision (dry run)", { ...decision });
-    }
-  };
+  let delaysApplied = 0;
 
   await using source = await TerminalEventSource.open({
     ringBufferBytes: options.ringBufferBytes,
     jitterMapEntries: options.jitterMapEntries,
   });
-  logger.warn(
-    "Active response is not available in this build: decisions are logged and alerted with dry_run true, no delay is applied",
-  );
+  await using writer = JitterWriter.start({
+    jitterCommandsFd: source.probe.jitterCommandsFd,
+    jitterStateFd: source.probe.jitterStateFd,
+    dryRun: options.dryRun,
+    onReport: (report) => logReport(report, () => delaysApplied++),
+  });
+
+  const emit = async (alert: EcsAlert) => {
+    alerts++;
+    await options.emit(alert);
+  };
+  const dispatch = async (decisions: JitterDecision[], sessionKey: number) => {
+    for (const decision of decisions) {
+      const action = DECISION_ACTIONS[decision.kind];
+      if (action !== undefined) await emit(decisionAlert(decision, action, options.dryRun));
+      switch (decision.kind) {
+        case "jitter-start":
+          writer.post({
+            type: "hold",
+            session: decision.session,
+            sessionKey,
+            lambdaScaled: decision.lambdaScaled,
+          });
+          break;
+        case "lambda-changed":
+          writer.post({
+            type: "lambda",
+            session: decision.session,
+            lambdaScaled: decision.lambdaScaled,
+          });
+          break;
+        case "delay":
+          writer.post({
+            type: "release-at",
+            session: decision.session,
+            inputMs: decision.t,
+            atMs: decision.t + decision.seconds * 1000,
+          });
+          logger.debug("Delay drawn", { ...decision, dry_run: options.dryRun });
+          break;
+        case "jitter-stop":
+          writer.post({ type: "stop", session: decision.session });
+          break;
+        case "lambda-clamped":
+          logger.warn("Lambda outside its bounds, clamped", { ...decision.warning });
+          break;
+        case "disclosure-not-observed":
+          logger.info("No disclosure after jitter", { ...decision });
+          break;
+      }
+    }
+  };
+  const handle = async (probeEvent: TtyEvent) => {
+    if (probeEvent.kind === EventKind.READ_WAIT) {
+      const tMs = traceEventFromProbe(probeEvent).t;
+      writer.post({ type: "wait", session: sessionName(probeEvent.sessionKey), tMs });
+      return;
+    }
+    const event = traceEventFromProbe(probeEvent);
+    if (isAllowed(event, options.allow)) return;
+    events++;
+    const verdict = engine.observe(event);
+    if (verdict.alert && verdict.features !== undefined) {
+      await emit(anomalyAlert({
+        session: event.session,
+        score: verdict.score,
+        threshold: options.threshold,
+        features: verdict.features,
+        eventIndex: verdict.features.inputs + verdict.features.outputs,
+        dryRun: options.dryRun,
+        timestamp: new Date(),
+        process: { pid: event.pid, name: event.comm },
+        userId: event.uid,
+        traceTMs: event.t,
+      }));
+    }
+    if (ownTty !== undefined && ttyNrOfSessionKey(probeEvent.sessionKey) === ownTty) return;
+    await dispatch(policy.onEvent(event.session, event), probeEvent.sessionKey);
+    await dispatch(policy.onScore(event.session, event.t, verdict.score), probeEvent.sessionKey);
+  };
+
   logger.info("Probe attached, scoring terminal sessions", {
     threshold: options.threshold,
-    maxSessions: options.maxSessions,
+    max_sessions: options.maxSessions,
+    dry_run: options.dryRun,
   });
-  options.onReady?.();
   await source.pump(async (batch) => {
-    for (const probeEvent of batch) {
-      const event = traceEventFromProbe(probeEvent);
-      if (isAllowed(event, options.allow)) continue;
-      events++;
-      const verdict = engine.observe(event);
-      if (verdict.alert && verdict.features !== undefined) {
-        await emit(anomalyAlert({
-          session: event.session,
-          score: verdict.score,
-          threshold: options.threshold,
-          features: verdict.features,
-          eventIndex: verdict.features.inputs + verdict.features.outputs,
-          dryRun: true,
-          timestamp: new Date(),
-          process: { pid: event.pid, name: event.comm },
-          userId: event.uid,
-          traceTMs: event.t,
-        }));
-      }
-      await dispatch(policy.onEvent(event.session, event));
-      await dispatch(policy.onScore(event.session, event.t, verdict.score));
-    }
+    for (const probeEvent of batch) await handle(probeEvent);
     const last = batch[batch.length - 1];
-    if (last !== undefined) await dispatch(policy.onTick(traceEventFromProbe(last).t));
+    if (last !== undefined) await dispatch(policy.onTick(traceEventFromProbe(last).t), 0);
   }, signal);
   const counters = source.counters();
   return {
@@ -162,5 +235,6 @@ export async function runLiveAgent(
     alerts,
     kernelDrops: Number(counters.ringbufDrops),
     sessionEvictions: engine.evictions,
+    delaysApplied,
   };
 }

@@ -51,6 +51,7 @@ export class Probe {
   #ringBufferBytes: number;
   #eventsFd: number;
   #jitterCommandsFd: number;
+  #jitterStateFd: number;
   #countersFd: number;
 
   private constructor(object: BpfObject, ringBufferBytes: number) {
@@ -58,6 +59,7 @@ export class Probe {
     this.#ringBufferBytes = ringBufferBytes;
     this.#eventsFd = object.mapFd("events");
     this.#jitterCommandsFd = object.mapFd("jitter_commands");
+    this.#jitterStateFd = object.mapFd("jitter_state");
     this.#countersFd = object.mapFd("counters");
   }
 
@@ -97,6 +99,11 @@ export class Probe {
   /** File descriptor of the jitter command map, for the writer. */
   get jitterCommandsFd(): number {
     return this.#jitterCommandsFd;
+  }
+
+  /** File descriptor of the one-slot map counting jittered sessions, for the writer. */
+  get jitterStateFd(): number {
+    return this.#jitterStateFd;
   }
 
   /** Ring buffer size in bytes, as loaded. */

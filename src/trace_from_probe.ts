@@ -8,7 +8,10 @@ import { EventKind, type TtyEvent } from "./abi.ts";
 import { sessionName } from "./session_name.ts";
 import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 
-/** The trace event for one probe event, with the optional process fields. */
+/**
+ * The trace event for one input or output probe event, with the optional
+ * process fields. READ_WAIT events are actuation signals, not trace events.
+ */
 export function traceEventFromProbe(event: TtyEvent): TraceEvent {
   return {
     t: nsToTraceMs(event.timestampNs),

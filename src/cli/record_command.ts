@@ -13,8 +13,7 @@ import { shutdownSignal } from "../shutdown_signal.ts";
 
 const DEFAULT_RING_BUFFER_BYTES = 1 << 20;
 
-const HELP =
-  `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
+const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
 
 Streams the timing of every terminal read and write on this machine as a
 trace (JSON Lines, format version 1): sizes and times only, never content.
@@ -73,9 +72,8 @@ function parseRecordArgs(args: string[]): RecordOptions {
       }; see "ghost-hunter record --help".`,
     );
   }
-  const ringBufferBytes =
-    positiveNumber("--ring-buffer-bytes", values["ring-buffer-bytes"]) ??
-      DEFAULT_RING_BUFFER_BYTES;
+  const ringBufferBytes = positiveNumber("--ring-buffer-bytes", values["ring-buffer-bytes"]) ??
+    DEFAULT_RING_BUFFER_BYTES;
   if (!Number.isInteger(Math.log2(ringBufferBytes)) || ringBufferBytes < 4096) {
     throw new UsageError(
       `Option --ring-buffer-bytes expects a power of two >= 4096, got ${ringBufferBytes}.`,
@@ -101,23 +99,19 @@ async function writeAll(
 /** Records until stopped; resolves to the exit status. */
 export async function record(options: RecordOptions): Promise<number> {
   using signal = shutdownSignal(
-    options.durationSeconds === undefined
-      ? undefined
-      : options.durationSeconds * 1000,
+    options.durationSeconds === undefined ? undefined : options.durationSeconds * 1000,
   );
   await using source = await TerminalEventSource.open({
     ringBufferBytes: options.ringBufferBytes,
     jitterMapEntries: 1,
   });
   // Opened only once the probe is attached: a failed start leaves no file behind.
-  using file = options.output === undefined
-    ? undefined
-    : await Deno.open(options.output, {
-      write: true,
-      create: true,
-      truncate: true,
-      mode: 0o600,
-    });
+  using file = options.output === undefined ? undefined : await Deno.open(options.output, {
+    write: true,
+    create: true,
+    truncate: true,
+    mode: 0o600,
+  });
   const out = file ?? Deno.stdout;
   const encoder = new TextEncoder();
   const header = {
@@ -129,9 +123,9 @@ export async function record(options: RecordOptions): Promise<number> {
   let events = 0;
   await source.pump(async (batch) => {
     events += batch.length;
-    const lines = batch.map((event) =>
-      `${formatTraceEvent(traceEventFromProbe(event))}\n`
-    ).join("");
+    const lines = batch.map((event) => `${formatTraceEvent(traceEventFromProbe(event))}\n`).join(
+      "",
+    );
     await writeAll(out, encoder.encode(lines));
   }, signal);
   const counters = source.counters();

@@ -50,6 +50,7 @@ export async function run(config: Config): Promise<number> {
       comms: config.allow.comms,
       ttys: config.allow.ttys,
     },
+    dryRun: config.dry_run,
     emit: (alert) => sink.write(alert),
   }, signal);
   logger.info("Agent stopped", { ...summary });

@@ -8,8 +8,7 @@ import { Pty } from "./pty.ts";
 import type { TraceEvent } from "../../src/trace_event.ts";
 
 /** Absolute path of the built agent. */
-export const AGENT_PATH =
-  new URL("../../ghost-hunter", import.meta.url).pathname;
+export const AGENT_PATH = new URL("../../ghost-hunter", import.meta.url).pathname;
 
 /** An agent process whose stdout and stderr are a pty this test owns. */
 export class AgentOnPty {
@@ -45,16 +44,14 @@ export class AgentOnPty {
 
   /** The JSON objects the agent printed, one per line. */
   jsonLines(): Record<string, unknown>[] {
-    return this.terminal.output.split(/\r?\n/).filter((line) =>
-      line.startsWith("{")
-    ).map((line) => JSON.parse(line));
+    return this.terminal.output.split(/\r?\n/).filter((line) => line.startsWith("{")).map((line) =>
+      JSON.parse(line)
+    );
   }
 
   /** Trace events the agent printed (the header line left out). */
   traceEvents(): TraceEvent[] {
-    return this.jsonLines().filter((line) =>
-      "t" in line
-    ) as unknown as TraceEvent[];
+    return this.jsonLines().filter((line) => "t" in line) as unknown as TraceEvent[];
   }
 
   /** Sends SIGTERM, waits for exit, closes the pty; resolves to the exit status. */

@@ -18,6 +18,8 @@ export class Pty {
   #masterFd: number;
   #clock = new MonotonicClock();
   #output = "";
+  // When each read from the master ended, and how long the output was then.
+  #arrivals: { end: number; t: number }[] = [];
   #draining: Promise<void>;
   #child: Deno.ChildProcess | undefined;
   // Held open so the master never reads EIO before the child opens the slave.
@@ -75,9 +77,7 @@ export class Pty {
 
   /** Writes `text` into the master side now; returns CLOCK_MONOTONIC ms taken just before the write. */
   type(text: string | Uint8Array): number {
-    const bytes = typeof text === "string"
-      ? new TextEncoder().encode(text)
-      : text;
+    const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
     const t = this.#clock.nowMs();
     const written = this.#libc.symbols.write(
       this.#masterFd,
@@ -105,6 +105,24 @@ export class Pty {
     }
   }
 
+  /**
+   * Resolves to the CLOCK_MONOTONIC ms at which the output first grew past
+   * `length` characters; rejects after `timeoutMs`.
+   */
+  async waitForOutputPast(length: number, timeoutMs = 5000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const arrival = this.#arrivals.find((a) => a.end > length);
+      if (arrival !== undefined) return arrival.t;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Timed out waiting for output on ${this.slavePath} past ${length} characters`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
   async #drain(): Promise<void> {
     const buffer = new Uint8Array(4096);
     const decoder = new TextDecoder();
@@ -118,6 +136,7 @@ export class Pty {
       );
       if (n <= 0) return; // EIO: every slave descriptor is closed
       this.#output += decoder.decode(buffer.subarray(0, n), { stream: true });
+      this.#arrivals.push({ end: this.#output.length, t: this.#clock.nowMs() });
     }
   }
 

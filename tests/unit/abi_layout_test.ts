@@ -69,9 +69,7 @@ Deno.test({
       );
       assert.deepEqual(btfFields, fields, `${name} field offsets`);
     }
-    const kinds = types.find((t) =>
-      t.kind === "ENUM" && t.name === "gh_event_kind"
-    );
+    const kinds = types.find((t) => t.kind === "ENUM" && t.name === "gh_event_kind");
     assert.deepEqual(
       Object.fromEntries(
         (kinds?.values ?? []).map((
