@@ -11,9 +11,13 @@ import { EventKind, type TtyEvent } from "./abi.ts";
 import { ttyNrOfSessionKey, ttyNrOfStat } from "./actuator/session_processes.ts";
 import { anomalyAlert, type EcsAlert, ecsAlert } from "./ecs_alert.ts";
 import { JitterWriter } from "./jitter_writer.ts";
+import type { ListenAddress } from "./config/listen_address.ts";
+import { type AgentMetrics, createAgentMetrics } from "./metrics/agent_metrics.ts";
+import { MetricsServer } from "./metrics/server.ts";
 import { type JitterDecision, JitterPolicy } from "./response/jitter_policy.ts";
 import { Xoshiro128 } from "./response/xoshiro128.ts";
 import { ScoringEngine } from "./score/scoring_engine.ts";
+import { MonotonicClock } from "./monotonic_clock.ts";
 import { sessionName } from "./session_name.ts";
 import { TerminalEventSource } from "./terminal_event_source.ts";
 import type { TraceEvent } from "./trace_event.ts";
@@ -48,6 +52,8 @@ export interface LiveAgentOptions {
   allow: Allowlist;
   /** Decide and log, but write nothing to the kernel and hold nothing. */
   dryRun: boolean;
+  /** Where to serve /metrics and /sessions (for `ghost-hunter top`); undefined: nowhere. */
+  metricsListen?: ListenAddress;
   /** Receives every alert, in order. */
   emit: (alert: EcsAlert) => void | Promise<void>;
 }
@@ -92,12 +98,12 @@ function decisionAlert(decision: JitterDecision, action: string, dryRun: boolean
   });
 }
 
-function logReport(report: WriterReport, onRelease: () => void): void {
+function logReport(report: WriterReport, onRelease: (seconds: number) => void): void {
   if (report.type === "log") {
     const { level, message, properties } = report;
     logger[level === "warning" ? "warn" : level](message, properties);
   } else if (report.type === "released") {
-    onRelease();
+    onRelease((report.appliedMs - report.inputMs) / 1000);
     logger.debug("Delay applied", {
       session: report.session,
       delay_ms: report.appliedMs - report.inputMs,
@@ -130,9 +136,41 @@ export async function runLiveAgent(
     },
   });
   const ownTty = await ownTtyNr();
+  const metrics: AgentMetrics = createAgentMetrics();
+  using clock = new MonotonicClock();
+  const disclosed = new Set<string>();
   let events = 0;
   let alerts = 0;
   let delaysApplied = 0;
+  const sessionsView = () => ({
+    agent: { pid: Deno.pid, dry_run: options.dryRun, threshold: options.threshold },
+    sessions: [...engine.sessions()].map((s) => {
+      const lambda = policy.lambdaOf(s.session) ?? null;
+      const verdict = disclosed.has(s.session)
+        ? "disclosure-confirmed"
+        : lambda !== null
+        ? "jittered"
+        : s.alerted
+        ? "alerted"
+        : "normal";
+      return {
+        session: s.session,
+        uid: s.uid ?? null,
+        comm: s.comm ?? null,
+        score: s.score,
+        inputs: s.inputs,
+        outputs: s.outputs,
+        verdict,
+        lambda,
+      };
+    }),
+  });
+  await using _server = options.metricsListen === undefined ? undefined : MetricsServer.start({
+    registry: metrics.registry,
+    hostname: options.metricsListen.hostname,
+    port: options.metricsListen.port,
+    jsonRoutes: { "/sessions": sessionsView },
+  });
 
   await using source = await TerminalEventSource.open({
     ringBufferBytes: options.ringBufferBytes,
@@ -142,11 +180,16 @@ export async function runLiveAgent(
     jitterCommandsFd: source.probe.jitterCommandsFd,
     jitterStateFd: source.probe.jitterStateFd,
     dryRun: options.dryRun,
-    onReport: (report) => logReport(report, () => delaysApplied++),
+    onReport: (report) =>
+      logReport(report, (seconds) => {
+        delaysApplied++;
+        metrics.injectedDelay.observe(seconds);
+      }),
   });
 
   const emit = async (alert: EcsAlert) => {
     alerts++;
+    metrics.alerts.inc({ type: (alert.event as { action: string }).action });
     await options.emit(alert);
   };
   const dispatch = async (decisions: JitterDecision[], sessionKey: number) => {
@@ -180,6 +223,10 @@ export async function runLiveAgent(
           break;
         case "jitter-stop":
           writer.post({ type: "stop", session: decision.session });
+          disclosed.delete(decision.session);
+          break;
+        case "disclosure-confirmed":
+          disclosed.add(decision.session);
           break;
         case "lambda-clamped":
           logger.warn("Lambda outside its bounds, clamped", { ...decision.warning });
@@ -199,6 +246,7 @@ export async function runLiveAgent(
     const event = traceEventFromProbe(probeEvent);
     if (isAllowed(event, options.allow)) return;
     events++;
+    metrics.events.inc({ direction: event.dir === "in" ? "input" : "output" });
     const verdict = engine.observe(event);
     if (verdict.alert && verdict.features !== undefined) {
       await emit(anomalyAlert({
@@ -227,7 +275,14 @@ export async function runLiveAgent(
   await source.pump(async (batch) => {
     for (const probeEvent of batch) await handle(probeEvent);
     const last = batch[batch.length - 1];
-    if (last !== undefined) await dispatch(policy.onTick(traceEventFromProbe(last).t), 0);
+    if (last !== undefined) {
+      const now = clock.nowMs();
+      metrics.scoringLag.observe(Math.max(0, now - traceEventFromProbe(last).t) / 1000);
+      await dispatch(policy.onTick(traceEventFromProbe(last).t), 0);
+    }
+    metrics.sessionsTracked.set(engine.sessionCount);
+    metrics.sessionEvictions.advanceTo(engine.evictions);
+    metrics.kernelDrops.advanceTo(Number(source.counters().ringbufDrops));
   }, signal);
   const counters = source.counters();
   return {

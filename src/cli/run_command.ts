@@ -7,10 +7,11 @@
 import { getLogger } from "@logtape/logtape";
 import { AlertSink } from "../alert_sink.ts";
 import type { Config } from "../config/config.ts";
+import { parseListenAddress } from "../config/listen_address.ts";
 import { runLiveAgent } from "../live_agent.ts";
 import { setupLogging } from "../log.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
-import type { Command } from "./command.ts";
+import { type Command, UsageError } from "./command.ts";
 import { parseRunArgs, RUN_HELP } from "./run_args.ts";
 
 const logger = getLogger(["ghost-hunter", "run"]);
@@ -27,6 +28,11 @@ function resolveUid(user: number | string, passwd: string): number {
 
 /** Runs the live agent with `config` until SIGINT/SIGTERM; resolves to the exit status. */
 export async function run(config: Config): Promise<number> {
+  if (config.actuator !== "freezer") {
+    throw new UsageError(
+      `Actuator "${config.actuator}" is not available in this build; use "freezer" (the default).`,
+    );
+  }
   await setupLogging({ level: config.log_level });
   const passwd = config.allow.users.some((u) => typeof u === "string")
     ? await Deno.readTextFile("/etc/passwd")
@@ -51,6 +57,9 @@ export async function run(config: Config): Promise<number> {
       ttys: config.allow.ttys,
     },
     dryRun: config.dry_run,
+    metricsListen: config.metrics_listen === null
+      ? undefined
+      : parseListenAddress(config.metrics_listen),
     emit: (alert) => sink.write(alert),
   }, signal);
   logger.info("Agent stopped", { ...summary });

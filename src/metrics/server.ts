@@ -9,6 +9,8 @@ import { EXPOSITION_CONTENT_TYPE, type MetricsRegistry } from "./registry.ts";
 
 /** Options of {@linkcode MetricsServer.start}. */
 export interface MetricsServerOptions {
+  /** Extra read-only JSON documents by path, e.g. `/sessions` for `ghost-hunter top`. */
+  jsonRoutes?: Record<string, () => unknown>;
   /** The metrics to serve. */
   registry: MetricsRegistry;
   /** Address to listen on. Default "127.0.0.1". */
@@ -33,7 +35,9 @@ export class MetricsServer implements Disposable, AsyncDisposable {
   static start(options: MetricsServerOptions): MetricsServer {
     const hostname = options.hostname ?? "127.0.0.1";
     const handler = (request: Request): Response => {
-      if (new URL(request.url).pathname !== "/metrics") {
+      const path = new URL(request.url).pathname;
+      const jsonRoute = options.jsonRoutes?.[path];
+      if (path !== "/metrics" && jsonRoute === undefined) {
         return new Response("Not found: metrics are at /metrics\n", { status: 404 });
       }
       if (request.method !== "GET" && request.method !== "HEAD") {
@@ -42,6 +46,7 @@ export class MetricsServer implements Disposable, AsyncDisposable {
           headers: { allow: "GET, HEAD" },
         });
       }
+      if (jsonRoute !== undefined) return Response.json(jsonRoute());
       return new Response(options.registry.exposition(), {
         headers: { "content-type": EXPOSITION_CONTENT_TYPE },
       });

@@ -46,6 +46,21 @@ export interface Verdict {
 interface Tracked {
   scorer: SessionScorer;
   armed: boolean;
+  /** Who the session is: the last writer of its output (its shell), else of its input. */
+  uid: number | undefined;
+  comm: string | undefined;
+}
+
+/** One tracked session, as a live view shows it. */
+export interface SessionSnapshot {
+  session: string;
+  score: number;
+  inputs: number;
+  outputs: number;
+  /** True from its alert until the score falls back and re-arms. */
+  alerted: boolean;
+  uid: number | undefined;
+  comm: string | undefined;
 }
 
 /** Per-session scorers behind one threshold and one session bound. */
@@ -100,9 +115,20 @@ export class ScoringEngine {
 
   /** Scores one event (`t` in ms) and says whether it makes its session alert. */
   observe(
-    event: { t: number; session: string; dir: "in" | "out"; bytes: number },
+    event: {
+      t: number;
+      session: string;
+      dir: "in" | "out";
+      bytes: number;
+      uid?: number;
+      comm?: string;
+    },
   ): Verdict {
     const tracked = this.#touch(event.session);
+    if (event.dir === "out" || tracked.uid === undefined) {
+      tracked.uid = event.uid;
+      tracked.comm = event.comm;
+    }
     const score = tracked.scorer.observe(event.t, event.dir, event.bytes);
     if (score < this.#rearmBelow) tracked.armed = true;
     if (tracked.armed && score >= this.#threshold) {
@@ -115,6 +141,21 @@ export class ScoringEngine {
       };
     }
     return { session: event.session, score, alert: false };
+  }
+
+  /** The tracked sessions, least recently active first. */
+  *sessions(): Generator<SessionSnapshot> {
+    for (const [session, tracked] of this.#sessions) {
+      yield {
+        session,
+        score: tracked.scorer.score,
+        inputs: tracked.scorer.inputs,
+        outputs: tracked.scorer.outputs,
+        alerted: !tracked.armed,
+        uid: tracked.uid,
+        comm: tracked.comm,
+      };
+    }
   }
 
   /** Forgets a session (for example when its terminal closes). */
@@ -135,6 +176,8 @@ export class ScoringEngine {
       tracked = {
         scorer: new SessionScorer(this.#scorerConfig),
         armed: true,
+        uid: undefined,
+        comm: undefined,
       };
     }
     this.#sessions.set(session, tracked);

@@ -153,6 +153,11 @@ export class SessionScorer {
     return this.#inputs;
   }
 
+  /** Output events seen. */
+  get outputs(): number {
+    return this.#outputs;
+  }
+
   /** The current feature values. */
   features(): ScoreFeatures {
     return {
