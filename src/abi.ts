@@ -50,6 +50,8 @@ export const PROBE_CONFIG_LAYOUT = {
 } as const;
 
 const COMM_LENGTH = 16;
+/** The kernel NUL-terminates comm: at most 15 bytes are a name. */
+const COMM_MAX_CHARS = COMM_LENGTH - 1;
 
 /** A decoded `struct gh_tty_event`. */
 export interface TtyEvent {
@@ -64,20 +66,24 @@ export interface TtyEvent {
   uid: number;
   /** Kernel dev_t of the session's pty slave or tty: `major << 20 | minor`. */
   sessionKey: number;
-  /** Byte count of the read or write. */
+  /**
+   * Byte count passed to the syscall, capped at Number.MAX_SAFE_INTEGER: a
+   * caller can pass any size_t, and the trace keeps integers exact.
+   */
   bytes: number;
   /** Command name, at most 15 bytes. */
   comm: string;
 }
 
 const latin1 = new TextDecoder("latin1");
+const MAX_SAFE_BYTES = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Decodes one event at `offset` in `view`. Throws a RangeError when fewer than
  * 64 bytes remain, and an Error naming the field when kind is unknown.
  */
 export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
-  if (offset < 0 || offset + TTY_EVENT_LAYOUT.size > view.byteLength) {
+  if (!Number.isInteger(offset) || offset < 0 || offset + TTY_EVENT_LAYOUT.size > view.byteLength) {
     throw new RangeError(
       `Cannot decode TtyEvent at offset ${offset}: needs ${TTY_EVENT_LAYOUT.size} bytes, ${
         view.byteLength - offset
@@ -92,7 +98,8 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
   }
   const commStart = view.byteOffset + offset + TTY_EVENT_LAYOUT.comm;
   const commBytes = new Uint8Array(view.buffer, commStart, COMM_LENGTH);
-  const nul = commBytes.indexOf(0);
+  const nul = commBytes.subarray(0, COMM_MAX_CHARS).indexOf(0);
+  const bytes = view.getBigUint64(offset + TTY_EVENT_LAYOUT.bytes, true);
   return {
     timestampNs: view.getBigUint64(
       offset + TTY_EVENT_LAYOUT.timestamp_ns,
@@ -104,8 +111,8 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
     tid: view.getUint32(offset + TTY_EVENT_LAYOUT.tid, true),
     uid: view.getUint32(offset + TTY_EVENT_LAYOUT.uid, true),
     sessionKey: view.getUint32(offset + TTY_EVENT_LAYOUT.session_key, true),
-    bytes: Number(view.getBigUint64(offset + TTY_EVENT_LAYOUT.bytes, true)),
-    comm: latin1.decode(nul === -1 ? commBytes : commBytes.subarray(0, nul)),
+    bytes: bytes > MAX_SAFE_BYTES ? Number.MAX_SAFE_INTEGER : Number(bytes),
+    comm: latin1.decode(commBytes.subarray(0, nul === -1 ? COMM_MAX_CHARS : nul)),
   };
 }
 

@@ -127,8 +127,12 @@ export class SessionScorer {
    * Takes one event and returns the session's score after it, in [0, 1].
    * `t` is in ms; a `t` earlier than the previous input counts as a zero
    * delta (the live clock is monotonic; traces are checked by the reader).
+   * A non-finite `t` is refused with a RangeError before any state changes.
    */
   observe(t: number, dir: "in" | "out", bytes: number): number {
+    if (!Number.isFinite(t)) {
+      throw new RangeError(`Cannot score an event: t must be a finite number of ms, got ${t}`);
+    }
     if (dir === "out") {
       this.#outputs += 1;
       return this.score;

@@ -160,11 +160,9 @@ Deno.test("the documented edges: exactly 64 bytes decode, 63 do not, unlisted ki
 });
 
 Deno.test({
-  // BUG (src/abi.ts decodeTtyEvent): a comm field with no NUL in its 16 bytes
-  // decodes to a 16-character name, although TtyEvent.comm documents "at most
-  // 15 bytes". The kernel NUL-terminates comm, so only corrupt input hits it.
+  // Regression: a comm field with no NUL in its 16 bytes decoded to 16
+  // characters. The kernel NUL-terminates comm, so only corrupt input hits it.
   name: "an unterminated comm still decodes to at most 15 characters",
-  ignore: true,
   fn() {
     const bytes = new Uint8Array(TTY_EVENT_LAYOUT.size).fill(0x41);
     new DataView(bytes.buffer).setUint32(TTY_EVENT_LAYOUT.kind, EventKind.INPUT, true);
@@ -174,11 +172,9 @@ Deno.test({
 });
 
 Deno.test({
-  // BUG (src/abi.ts decodeTtyEvent): a NaN or fractional offset passes the
-  // range check and is truncated by DataView, so decodeTtyEvent(view, NaN)
-  // silently decodes the event at offset 0 instead of throwing a RangeError.
+  // Regression: a NaN or fractional offset passed the range check and
+  // DataView truncated it, decoding the event at offset 0.
   name: "a non-integer offset is refused with a RangeError",
-  ignore: true,
   fn() {
     // Every u32 holds a valid kind, so a truncated offset decodes instead of failing on kind.
     const bytes = new Uint8Array(2 * TTY_EVENT_LAYOUT.size);
@@ -191,14 +187,10 @@ Deno.test({
 });
 
 Deno.test({
-  // BUG (src/abi.ts + src/trace_reader.ts): the probe reports the raw `count`
-  // argument of write(2), a u64 the writer chooses. decodeTtyEvent turns
-  // counts ≥ 2^53 into unsafe integers (2^64 − 1 becomes 18446744073709552000),
-  // `record` writes them as is, and the trace reader refuses that line
-  // ('field "bytes" is not an integer ≥ 0'): a user in a recorded session can
-  // make the trace unreplayable with one write(fd, buf, huge) call.
+  // Regression: the probe reports write(2)'s raw count, any u64 the writer
+  // chooses; counts ≥ 2^53 used to decode to unsafe integers that the trace
+  // reader refuses, so one write(fd, buf, huge) made a trace unreplayable.
   name: "every decodable event becomes a trace line the trace reader accepts",
-  ignore: true,
   fn() {
     fc.assert(
       fc.property(

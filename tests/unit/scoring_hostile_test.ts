@@ -223,16 +223,9 @@ Deno.test("fuzz: a non-finite t is scored in [0, 1] or refused with a RangeError
 });
 
 Deno.test({
-  // BUG (src/score/session_scorer.ts SessionScorer.observe): a non-finite t
-  // is stored as the session's last input time before Welford.push refuses
-  // the NaN delta with a RangeError, so the session's *next*, valid event
-  // throws too (events t = 0, NaN, 10 on one session: the event at t = 10
-  // throws "Cannot add to a running mean: the value must be finite, got NaN"),
-  // and the burst window has already counted the refused inputs. Two
-  // consecutive t = Infinity events do the same. Neither the live clock nor
-  // the trace reader produces a non-finite t, so only API callers hit it.
+  // Regression: a non-finite t used to be stored as the last input time
+  // before the RangeError, so the session's next, valid event threw too.
   name: "after a refused non-finite t, the session's next valid event is scored",
-  ignore: true,
   fn() {
     for (const hostile of [[Number.NaN], [Infinity, Infinity]]) {
       const engine = new ScoringEngine({ maxSessions: 1 });
