@@ -117,3 +117,129 @@ Deno.test({
     assert.deepEqual(heldCgroups(), [], "nothing left held after a clean stop");
   },
 });
+
+/** Types command lines until the agent has started delaying the session. */
+async function typeUntilJittered(agent: AgentOnPty, shell: Pty): Promise<Typed[]> {
+  const typed: Typed[] = [];
+  for (let i = 0; i < 80; i++) {
+    typed.push(await typeLine(shell, `echo j${i}`, `\rj${i}\r\n`));
+    if (drawnDelays(agent, shell.sessionName).length >= 3) return typed;
+  }
+  throw new Error(`Session ${shell.sessionName} was never jittered`);
+}
+
+async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  while (!check()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting until ${what}`);
+    await sleep(5);
+  }
+  return performance.now() - start;
+}
+
+function frozen(session: string): boolean {
+  try {
+    const events = Deno.readTextFileSync(
+      `${CGROUP_BASE}/${session.replace("/", "-")}/cgroup.events`,
+    );
+    return events.includes("frozen 1");
+  } catch {
+    return false;
+  }
+}
+
+/** Gaps, in ms, between the ticks of a 50 ms sleep loop run outside every pty session. */
+async function outsideLoopGaps(): Promise<number[]> {
+  const output = await new Deno.Command("sh", {
+    args: ["-c", "for i in $(seq 30); do date +%s%N; sleep 0.05; done"],
+  }).output();
+  const ticks = new TextDecoder().decode(output.stdout).trim().split("\n").map((n) =>
+    Number(n) / 1e6
+  );
+  return ticks.slice(1).map((tick, i) => tick - ticks[i]!);
+}
+
+Deno.test({
+  name:
+    "jitter: outside processes are untouched; SIGKILL of the agent releases the session within 1 s",
+  ignore: skipWithoutKernel("jitter fail-safe"),
+  async fn() {
+    const agent = await AgentOnPty.start(
+      ["--max-delay-ms", "30000", "--log-level", "debug"],
+      "Probe attached",
+    );
+    const shell = await startScriptedShell();
+    try {
+      await typeUntilJittered(agent, shell);
+      await waitUntil("the session is held", () => frozen(shell.sessionName), 5000);
+      const gaps = await outsideLoopGaps();
+      assert.ok(Math.max(...gaps) < 250, `outside loop gaps ${gaps.map((g) => g.toFixed(0))}`);
+
+      agent.process.kill("SIGKILL");
+      await agent.process.status;
+      const before = shell.output.length;
+      const typedAt = shell.type("echo after-kill\r");
+      const seenAt = await shell.waitForOutputPast(before, 5000);
+      assert.ok(
+        seenAt - typedAt < 1000,
+        `session ran again ${(seenAt - typedAt).toFixed(0)} ms after`,
+      );
+      await shell.waitForOutput("\rafter-kill\r\n", 5000);
+      await waitUntil("the guardian removed every cgroup", () => heldCgroups().length === 0, 1000);
+      await waitUntil("the held state is gone", () => {
+        try {
+          Deno.statSync("/run/ghost-hunter/held.json");
+          return false;
+        } catch {
+          return true;
+        }
+      }, 1000);
+      const shellPids = shell.output.length > 0 ? shellProcessStates(shell.slavePath) : [];
+      assert.ok(!shellPids.includes("T"), `no stopped process in the session: ${shellPids}`);
+    } finally {
+      await agent.stop();
+      await shell.close();
+    }
+  },
+});
+
+/** Process states (R, S, T…) of every process whose controlling terminal is `slavePath`. */
+function shellProcessStates(slavePath: string): string[] {
+  const output = new Deno.Command("ps", {
+    args: ["-t", slavePath.replace("/dev/", ""), "-o", "stat="],
+  })
+    .outputSync();
+  return new TextDecoder().decode(output.stdout).trim().split("\n").map((s) => s.trim().charAt(0));
+}
+
+Deno.test({
+  name: "jitter: --dry-run alerts with dry_run true and delays nothing",
+  ignore: skipWithoutKernel("jitter dry run"),
+  async fn() {
+    const agent = await AgentOnPty.start(["--dry-run", "--log-level", "debug"], "Probe attached");
+    const shell = await startScriptedShell();
+    let typed: Typed[] = [];
+    try {
+      typed = await typeUntilJittered(agent, shell);
+      for (let i = 0; i < 10; i++) typed.push(await typeLine(shell, `echo d${i}`, `\rd${i}\r\n`));
+    } finally {
+      const status = await agent.stop();
+      await shell.close();
+      assert.equal(status.code, 0);
+    }
+    const starts = agent.jsonLines().filter((line) =>
+      (line.event as { action?: string } | undefined)?.action === "ghost-hunter-jitter-start"
+    );
+    assert.equal(starts.length, 1);
+    assert.equal((starts[0]!.ghost_hunter as { dry_run: boolean }).dry_run, true);
+    assert.deepEqual(heldCgroups(), [], "a dry run makes no cgroup");
+    const drawn = drawnDelays(agent, shell.sessionName);
+    const delayed = typed.filter((t) => drawn.some((d) => Math.abs(d.t - t.t) < 2));
+    assert.ok(delayed.length >= 10, `inputs with a drawn (not applied) delay: ${delayed.length}`);
+    const latencies = delayed.map((t) => t.latencyMs).sort((a, b) => a - b);
+    assert.ok(
+      latencies[Math.floor(latencies.length / 2)]! < 10 && latencies.at(-1)! < 100,
+      `no measurable delay: ${latencies.map((l) => l.toFixed(1))}`,
+    );
+  },
+});
