@@ -12,6 +12,7 @@ import { capabilitiesCheck } from "./capabilities_check.ts";
 import { tracefsCheck } from "./tracefs_check.ts";
 import { cgroupFreezerCheck, cgroupV2Check } from "./cgroup_checks.ts";
 import { libbpfCheck } from "./libbpf_check.ts";
+import { probeCheck } from "./probe_check.ts";
 
 /** The checks `ghost-hunter doctor` runs, in order. */
 export const DEFAULT_CHECKS: readonly DoctorCheck[] = [
@@ -22,6 +23,7 @@ export const DEFAULT_CHECKS: readonly DoctorCheck[] = [
   cgroupV2Check,
   cgroupFreezerCheck,
   libbpfCheck,
+  probeCheck,
 ];
 
 /** One row of the report. */

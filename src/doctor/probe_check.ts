@@ -1,0 +1,35 @@
+/**
+ * Doctor check: the probe itself loads and attaches here, then is detached
+ * at once. The final word on every kernel feature it needs.
+ *
+ * @module
+ */
+import { Probe, readBuiltObject } from "../probe.ts";
+import type { DoctorCheck } from "./doctor_check.ts";
+
+const SMALLEST_RING_BYTES = 4096;
+
+/** Passes when the probe loads, attaches and detaches. */
+export const probeCheck: DoctorCheck = {
+  name: "probe loads",
+  async run() {
+    try {
+      const probe = Probe.open({
+        objectBytes: await readBuiltObject("probe.bpf.o"),
+        agentTgid: Deno.pid,
+        ringBufferBytes: SMALLEST_RING_BYTES,
+        jitterMapEntries: 1,
+      });
+      probe.close();
+      return { ok: true, detail: "tp_btf/sys_enter program loaded, attached and detached" };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const [problem, fix] = message.split("; ");
+      return {
+        ok: false,
+        detail: problem ?? message,
+        fix: fix ?? "Run with GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log.",
+      };
+    }
+  },
+};
