@@ -13,7 +13,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -
 PROBE := build/probe.bpf.o
 TS_SOURCES := main.ts deno.json $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all toolchain deno test test-unit test-e2e check run bench calibrate clean
+.PHONY: all toolchain deno test check run bench calibrate clean install uninstall
+
+PREFIX ?= /usr/local
+UNIT_DIR ?= /etc/systemd/system
 
 all: ghost-hunter
 
@@ -45,7 +48,7 @@ $(PROBE): bpf/probe.bpf.c bpf/ghost_hunter.h build/vmlinux.h | .tools/debian.sta
 # deno compile needs the denort runtime (network or DENORT_BIN); without it,
 # a launcher with the same command line runs main.ts under the pinned Deno.
 ghost-hunter: $(PROBE) $(TS_SOURCES) $(DENO) tools/launcher.sh
-	@if $(DENO) compile --quiet --allow-all --include $(PROBE) --output $@ main.ts 2>/dev/null; then \
+	@if $(DENO) compile --quiet --allow-all --include $(PROBE) --include src/writer_worker.ts --output $@ main.ts 2>/dev/null; then \
 		echo "make: built ./ghost-hunter as a deno compile single binary"; \
 	else \
 		sed -e "s|@DENO@|$(DENO)|" tools/launcher.sh > $@ && chmod 0755 $@; \
@@ -75,3 +78,24 @@ calibrate: $(DENO)
 
 clean:
 	rm -rf build ghost-hunter
+
+# Installs the single binary and the hardened systemd unit. The launcher
+# `make` writes without the compile runtime runs main.ts from this checkout,
+# so it is refused here.
+install: ghost-hunter
+	@if head -c 2 ghost-hunter | grep -q '#!'; then \
+		echo "make install: ./ghost-hunter is the development launcher; build the single binary first (DENORT_BIN=/path/to/denort make)" >&2; exit 1; fi
+	install -D -m 0755 ghost-hunter $(DESTDIR)$(PREFIX)/bin/ghost-hunter
+	install -D -m 0644 dist/ghost-hunter.service $(DESTDIR)$(UNIT_DIR)/ghost-hunter.service
+	install -d -m 0755 $(DESTDIR)/etc/ghost-hunter
+	@test -e $(DESTDIR)/etc/ghost-hunter/config.json || \
+		printf '{\n  "alerts": "/var/log/ghost-hunter/alerts.jsonl"\n}\n' > $(DESTDIR)/etc/ghost-hunter/config.json
+	chmod 0600 $(DESTDIR)/etc/ghost-hunter/config.json
+	-systemctl daemon-reload
+	@echo "make install: done; check with: sudo ghost-hunter doctor; start with: sudo systemctl enable --now ghost-hunter"
+
+uninstall:
+	-systemctl disable --now ghost-hunter.service
+	rm -f $(DESTDIR)$(UNIT_DIR)/ghost-hunter.service $(DESTDIR)$(PREFIX)/bin/ghost-hunter
+	-systemctl daemon-reload
+	@echo "make uninstall: kept /etc/ghost-hunter and /var/log/ghost-hunter (alerts); remove them by hand if unwanted"

@@ -121,7 +121,12 @@ class Writer {
     const moved = await this.#freezer.hold(session, pids, held.frozen);
     this.#writeCommand(held);
     this.#writeLiveCount();
-    log("info", "Session held for jitter", { session, processes: moved });
+    log("info", "Session held for jitter", {
+      session,
+      processes: moved,
+      waiting: held.frozen,
+      t_ms: this.#clock.nowMs(),
+    });
   }
 
   async #freeze(session: string): Promise<void> {
