@@ -22,9 +22,7 @@ export function openFirst<S extends Deno.ForeignLibraryInterface>(
   symbols: S,
 ): Deno.DynamicLibrary<S> {
   const override = Deno.env.get(candidates.envVar);
-  const paths = override
-    ? [override, ...candidates.sonames]
-    : [...candidates.sonames];
+  const paths = override ? [override, ...candidates.sonames] : [...candidates.sonames];
   const failures: string[] = [];
   for (const path of paths) {
     try {
