@@ -11,6 +11,7 @@ import { doctorCommand } from "./src/cli/doctor_command.ts";
 import { releaseCommand } from "./src/cli/release_command.ts";
 import { replayCommand } from "./src/cli/replay_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
+import { topCommand } from "./src/cli/top_command.ts";
 import { VERSION } from "./src/version.ts";
 
 const COMMANDS: Command[] = [
@@ -19,6 +20,7 @@ const COMMANDS: Command[] = [
   replayCommand,
   doctorCommand,
   releaseCommand,
+  topCommand,
 ];
 
 /** The command run when none is named. */
