@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { type Command, UsageError } from "./command.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 import { formatDoctorTable, runDoctor } from "../doctor/run_doctor.ts";
 
 const FORMATS = ["table", "json"] as const;
@@ -30,18 +30,12 @@ Examples:
   ./ghost-hunter doctor --format json | jq '.checks[] | select(.ok | not)'`;
 
 function parseDoctorArgs(args: string[]): Format {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { format: { type: "string", default: "table" } },
-    }));
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${message.split("\n")[0]}; see "ghost-hunter doctor --help".`);
-  }
+  const { values } = parseCommandArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: { format: { type: "string", default: "table" } },
+  }, { command: "doctor", expects: () => "table or json" });
   const format = values.format;
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`Option --format expects table or json, got ${JSON.stringify(format)}.`);

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { type Command, UsageError } from "./command.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 import { TerminalEventSource } from "../terminal_event_source.ts";
 import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace_event.ts";
 import { traceEventFromProbe } from "../trace_from_probe.ts";
@@ -53,25 +53,16 @@ function positiveNumber(
 }
 
 function parseRecordArgs(args: string[]): RecordOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        output: { type: "string", short: "o" },
-        duration: { type: "string" },
-        "ring-buffer-bytes": { type: "string" },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(
-      `${
-        error instanceof Error ? error.message : String(error)
-      }; see "ghost-hunter record --help".`,
-    );
-  }
+  const { values } = parseCommandArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      output: { type: "string", short: "o" },
+      duration: { type: "string" },
+      "ring-buffer-bytes": { type: "string" },
+    },
+  }, { command: "record" });
   const ringBufferBytes = positiveNumber("--ring-buffer-bytes", values["ring-buffer-bytes"]) ??
     DEFAULT_RING_BUFFER_BYTES;
   if (!Number.isInteger(Math.log2(ringBufferBytes)) || ringBufferBytes < 4096) {

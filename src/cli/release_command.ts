@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { CgroupFreezer } from "../actuator/cgroup_freezer.ts";
-import { type Command, UsageError } from "./command.ts";
+import type { Command } from "./command.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 
 const HELP = `Usage: ghost-hunter release
 
@@ -25,15 +25,9 @@ export const releaseCommand: Command = {
   summary: "thaw and restore any session a dead agent left held",
   help: HELP,
   async run(args) {
-    try {
-      parseArgs({ args, strict: true, allowPositionals: false, options: {} });
-    } catch (error) {
-      throw new UsageError(
-        `${
-          error instanceof Error ? error.message : String(error)
-        }; see "ghost-hunter release --help".`,
-      );
-    }
+    parseCommandArgs({ args, strict: true, allowPositionals: false, options: {} }, {
+      command: "release",
+    });
     const freezer = await CgroupFreezer.open();
     console.log(JSON.stringify({ released: await freezer.releaseAll() }));
     return 0;

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { replay, type ReplayFormat } from "../replay.ts";
 import { DEFAULT_THRESHOLD } from "../score/scoring_engine.ts";
 import { type Command, UsageError } from "./command.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 
 const HELP = `Usage: ghost-hunter replay FILE [options]
 
@@ -34,26 +34,17 @@ export function parseReplayArgs(args: string[]): {
   skipInvalid: boolean;
   maxSessions: number;
 } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        format: { type: "string", default: "table" },
-        threshold: { type: "string" },
-        "skip-invalid": { type: "boolean", default: false },
-        "max-sessions": { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(
-      `Cannot parse replay arguments: ${
-        error instanceof Error ? error.message.split("\n")[0] : String(error)
-      } Run "ghost-hunter replay --help" for the options.`,
-    );
-  }
+  const parsed = parseCommandArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      format: { type: "string", default: "table" },
+      threshold: { type: "string" },
+      "skip-invalid": { type: "boolean", default: false },
+      "max-sessions": { type: "string" },
+    },
+  }, { command: "replay" });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError(

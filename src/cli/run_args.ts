@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "./command.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 import { type Config, DEFAULT_CONFIG } from "../config/config.ts";
 import { CONFIG_SCHEMA, type ValueRule } from "../config/config_schema.ts";
 import { describeValue, findKeyConflict, loadConfigFile } from "../config/load_config.ts";
@@ -96,7 +96,6 @@ const CONFIG_FLAGS: readonly ConfigFlag[] = [
 ];
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const SEE_HELP = 'see "ghost-hunter run --help"';
 
 /** `ghost-hunter run --help`: usage, every flag with its default, examples. */
 export const RUN_HELP = `Usage: ghost-hunter [run] [--config FILE] [options]
@@ -125,32 +124,6 @@ Examples:
   sudo ./ghost-hunter run --config /etc/ghost-hunter/config.json --alerts /var/log/ghost-hunter/alerts.jsonl
   sudo ./ghost-hunter --threshold 0.8 --metrics-listen 127.0.0.1:9464 --log-level debug`;
 
-function usageFromParseError(error: unknown): UsageError {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: string }).code;
-  const option = /'(-[^' ]*)/.exec(message)?.[1];
-  const flag = CONFIG_FLAGS.find((f) => `--${f.name}` === option);
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) {
-    return new UsageError(`Unknown option ${option}: ${SEE_HELP} for the options.`);
-  }
-  if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
-    const argument = /'([^']*)'/.exec(message)?.[1] ?? "";
-    return new UsageError(
-      `Unexpected argument ${JSON.stringify(argument)}: run takes options only; ${SEE_HELP}.`,
-    );
-  }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option !== undefined) {
-    if (message.includes("does not take an argument")) {
-      return new UsageError(`Option ${option} takes no value; write ${option} alone.`);
-    }
-    const expected = flag?.rule.expected ?? (option === "--config" ? "a file path" : "a value");
-    return new UsageError(
-      `Option ${option} needs a value (${expected}); write ${option}=VALUE for one starting with "-".`,
-    );
-  }
-  return new UsageError(`${message.split("\n")[0]}; ${SEE_HELP}.`);
-}
-
 function flagValue(flag: ConfigFlag, raw: string | boolean): unknown {
   if (flag.kind === "boolean") return raw;
   const text = raw as string;
@@ -171,12 +144,13 @@ export async function parseRunArgs(args: string[]): Promise<Config> {
   for (const flag of CONFIG_FLAGS) {
     options[flag.name] = { type: flag.kind === "boolean" ? "boolean" : "string" };
   }
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw usageFromParseError(error);
-  }
+  const { values } = parseCommandArgs({ args, options, strict: true, allowPositionals: false }, {
+    command: "run",
+    expects: (option) =>
+      option === "--config"
+        ? "a file path"
+        : CONFIG_FLAGS.find((f) => `--${f.name}` === option)?.rule.expected,
+  });
   const configPath = values.config as string | undefined;
   if (configPath === "") {
     throw new UsageError("Option --config expects a file path, got an empty string.");

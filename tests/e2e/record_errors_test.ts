@@ -56,7 +56,7 @@ Deno.test({
     assert.equal(unknown.code, 2);
     assert.equal(
       unknown.stderr.trim(),
-      `ghost-hunter: Unknown option '--bogus'; see "ghost-hunter record --help".`,
+      `ghost-hunter: Unknown option --bogus: see "ghost-hunter record --help" for the options.`,
     );
     const ring = await runAgent(["record", "--ring-buffer-bytes", "5000"]);
     assert.equal(ring.code, 2);

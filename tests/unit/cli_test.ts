@@ -66,7 +66,7 @@ Deno.test("doctor refuses an unknown option with exit 2", async () => {
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    `ghost-hunter: Unknown option '--fix'; see "ghost-hunter doctor --help".\n`,
+    `ghost-hunter: Unknown option --fix: see "ghost-hunter doctor --help" for the options.\n`,
   );
 });
 
