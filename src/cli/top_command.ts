@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { LISTEN_ADDRESS_FORMAT, parseListenAddress } from "../config/listen_address.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
+import { parseCommandArgs } from "./parse_command_args.ts";
 import {
   type AgentSnapshot,
   renderTopFrame,
@@ -68,25 +68,19 @@ export interface TopArgs {
 
 /** Parses top's arguments; throws {@linkcode UsageError} on a bad one. */
 export function parseTopArgs(args: string[]): TopArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        agent: { type: "string", default: DEFAULT_AGENT },
-        interval: { type: "string" },
-        once: { type: "boolean", default: false },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(
-      `Cannot parse top arguments: ${
-        error instanceof Error ? error.message.split("\n")[0] : String(error)
-      } Run "ghost-hunter top --help" for the options.`,
-    );
-  }
+  const { values } = parseCommandArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      agent: { type: "string", default: DEFAULT_AGENT },
+      interval: { type: "string" },
+      once: { type: "boolean", default: false },
+    },
+  }, {
+    command: "top",
+    expects: (option) => option === "--agent" ? LISTEN_ADDRESS_FORMAT : "seconds from 0.1 to 3600",
+  });
   const address = parseListenAddress(values.agent);
   if (address === undefined) {
     throw new UsageError(
