@@ -1,7 +1,7 @@
 /**
- * `ghost-hunter --dry-run` on real ptys with the real probe: a scripted
- * session is alerted, a person's typing replayed from the Aalto sample is
- * not, and every alert says it was a dry run.
+ * `ghost-hunter` live on real ptys with the real probe: a scripted session is
+ * alerted and jittered, a person's typing replayed from the Aalto sample is
+ * never alerted nor delayed.
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
@@ -43,10 +43,10 @@ async function typeHuman(pty: Pty): Promise<void> {
 }
 
 Deno.test({
-  name: "run --dry-run: a scripted pty session is alerted, a human one is not",
-  ignore: skipWithoutKernel("run --dry-run detection") || humanDataMissing(),
+  name: "run: a scripted pty session is alerted and jittered, a human one never",
+  ignore: skipWithoutKernel("run detection") || humanDataMissing(),
   async fn() {
-    const agent = await AgentOnPty.start(["--dry-run", "--log-level", "info"], "Probe attached");
+    const agent = await AgentOnPty.start(["--log-level", "debug"], "Probe attached");
     const scripted = new Pty();
     const human = new Pty();
     try {
@@ -82,9 +82,21 @@ Deno.test({
       `the human session ${human.sessionName} is never alerted`,
     );
     for (const alert of alerts) {
-      assert.equal((alert.ghost_hunter as { dry_run: boolean }).dry_run, true);
+      assert.equal((alert.ghost_hunter as { dry_run: boolean }).dry_run, false);
       assert.equal(typeof alert["@timestamp"], "string");
     }
+    assert.ok(
+      alerts.some((a) =>
+        sessionOf(a) === scripted.sessionName &&
+        (a.event as { action: string }).action === "ghost-hunter-jitter-start"
+      ),
+      "the scripted session is jittered",
+    );
+    const humanDelays = agent.jsonLines().filter((line) =>
+      line.message === "Delay drawn" &&
+      (line.properties as { session: string }).session === human.sessionName
+    );
+    assert.deepEqual(humanDelays, [], "no delay is ever drawn for the human session");
     const anomaly = anomalies.find((a) => sessionOf(a) === scripted.sessionName)!;
     assert.equal((anomaly.process as { tty: { name: string } }).tty.name, scripted.sessionName);
     assert.ok((anomaly.ghost_hunter as { score: number }).score >= 0.72);
