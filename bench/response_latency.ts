@@ -45,6 +45,8 @@ async function jitterOneSession(agent: AgentOnPty): Promise<number> {
     throw new Error(`Session ${shell.sessionName} was never held`);
   } finally {
     await shell.close();
+    // Let the agent see the session end, so the next login on this terminal starts afresh.
+    await sleep(1500);
   }
 }
 

@@ -1,22 +1,26 @@
 /**
  * Runs every benchmark and prints its Markdown table, for README.md.
- * Run: make bench
+ * Needs root (the probe and the live agent). Run: make bench
  *
  * @module
  */
 import { probeCost } from "./probe_cost.ts";
+import { responseLatency } from "./response_latency.ts";
+
+async function runScript(script: string, flags: string[]): Promise<void> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", ...flags, new URL(script, import.meta.url).pathname],
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!output.success) throw new Error(`Benchmark ${script} failed`);
+}
 
 console.log("## Probe cost per non-terminal write\n");
 console.log(await probeCost());
+console.log("\n## Reaction time: threshold crossing to session held\n");
+console.log(await responseLatency());
 console.log("\n## Replay throughput and state per session\n");
-const replayBench = await new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--allow-read",
-    "--allow-write=/tmp",
-    new URL("./replay_bench.ts", import.meta.url).pathname,
-  ],
-  stdout: "inherit",
-  stderr: "inherit",
-}).output();
-if (!replayBench.success) Deno.exit(1);
+await runScript("./replay_bench.ts", ["--allow-read", "--allow-write=/tmp"]);
+console.log("\n## Scale: 10,000 sessions, the session bound, the live agent's RSS\n");
+await runScript("./scale_bench.ts", ["--allow-all", "--v8-flags=--expose-gc"]);

@@ -98,8 +98,14 @@ function decisionAlert(decision: JitterDecision, action: string, dryRun: boolean
   });
 }
 
-function logReport(report: WriterReport, onRelease: (seconds: number) => void): void {
-  if (report.type === "log") {
+function logReport(
+  report: WriterReport,
+  onRelease: (seconds: number) => void,
+  onEnded: (session: string, tMs: number) => void,
+): void {
+  if (report.type === "ended") {
+    onEnded(report.session, report.tMs);
+  } else if (report.type === "log") {
     const { level, message, properties } = report;
     logger[level === "warning" ? "warn" : level](message, properties);
   } else if (report.type === "released") {
@@ -184,6 +190,13 @@ export async function runLiveAgent(
       logReport(report, (seconds) => {
         delaysApplied++;
         metrics.injectedDelay.observe(seconds);
+      }, (session, tMs) => {
+        // The terminal may be reused by a new login: it starts from a clean slate.
+        engine.forget(session);
+        disclosed.delete(session);
+        dispatch(policy.onSessionEnd(session, tMs), 0).catch((error) =>
+          logger.error("Cannot report a session end", { session, error: String(error) })
+        );
       }),
   });
 

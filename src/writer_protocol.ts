@@ -38,4 +38,10 @@ export type WriterReport =
     atMs: number;
     appliedMs: number;
   }
+  | {
+    /** Every process of a held session exited: it was released; the terminal may be reused. */
+    type: "ended";
+    session: string;
+    tMs: number;
+  }
   | { type: "closed" };

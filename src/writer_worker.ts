@@ -60,7 +60,9 @@ class Writer {
     this.#init = init;
     this.#libbpf = libbpf;
     this.#freezer = freezer;
-    this.#refresh = setInterval(() => this.#refreshCommands(), REFRESH_INTERVAL_MS);
+    this.#refresh = setInterval(() => {
+      queue = queue.then(() => this.#tick()).catch(reportFailure);
+    }, REFRESH_INTERVAL_MS);
   }
 
   static async create(init: Init): Promise<Writer> {
@@ -218,8 +220,16 @@ class Writer {
     this.#libbpf?.symbols.bpf_map_update_elem(this.#init.jitterStateFd, zero, value, 0n);
   }
 
-  #refreshCommands(): void {
-    for (const held of this.#held.values()) this.#writeCommand(held);
+  /** Once a second: keep live commands from expiring, and release sessions whose processes all exited. */
+  async #tick(): Promise<void> {
+    for (const [session, held] of [...this.#held]) {
+      if (this.#freezer !== undefined && !(await this.#freezer.populated(session))) {
+        await this.#stop(session);
+        report({ type: "ended", session, tMs: this.#clock.nowMs() });
+      } else {
+        this.#writeCommand(held);
+      }
+    }
   }
 }
 

@@ -104,6 +104,17 @@ export class CgroupFreezer {
     return moved;
   }
 
+  /** Whether any process is left in a held session's cgroup (false once they all exited). */
+  async populated(session: string): Promise<boolean> {
+    const held = this.#state[session];
+    if (held === undefined) return false;
+    try {
+      return (await Deno.readTextFile(`${held.cgroup}/cgroup.events`)).includes("populated 1");
+    } catch {
+      return false;
+    }
+  }
+
   /** Freezes a held session (idempotent). */
   async freeze(session: string): Promise<void> {
     const held = this.#state[session];

@@ -57,7 +57,7 @@ async function startScriptedShell(): Promise<Pty> {
 
 function heldCgroups(): string[] {
   try {
-    return [...Deno.readDirSync(CGROUP_BASE)].map((e) => e.name);
+    return [...Deno.readDirSync(CGROUP_BASE)].filter((e) => e.isDirectory).map((e) => e.name);
   } catch {
     return [];
   }
@@ -241,5 +241,39 @@ Deno.test({
       latencies[Math.floor(latencies.length / 2)]! < 10 && latencies.at(-1)! < 100,
       `no measurable delay: ${latencies.map((l) => l.toFixed(1))}`,
     );
+  },
+});
+
+Deno.test({
+  name: "jitter: a session that ends while held is released and reported ended",
+  ignore: skipWithoutKernel("jitter session end"),
+  async fn() {
+    const agent = await AgentOnPty.start(
+      ["--max-delay-ms", "30000", "--log-level", "debug"],
+      "Probe attached",
+    );
+    const shell = await startScriptedShell();
+    try {
+      await typeUntilJittered(agent, shell);
+      await waitUntil("the session is held", () => frozen(shell.sessionName), 5000);
+      await shell.close();
+      await waitUntil(
+        "the agent reports the session ended",
+        () =>
+          agent.jsonLines().some((line) =>
+            (line.event as { action?: string } | undefined)?.action ===
+              "ghost-hunter-jitter-stop" &&
+            (line.ghost_hunter as { session: string; reason: string }).session ===
+              shell.sessionName &&
+            (line.ghost_hunter as { reason: string }).reason === "ended"
+          ),
+        5000,
+      );
+      assert.deepEqual(heldCgroups(), [], "its cgroup is gone");
+    } finally {
+      const status = await agent.stop();
+      await shell.close();
+      assert.equal(status.code, 0);
+    }
   },
 });
