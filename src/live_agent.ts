@@ -148,6 +148,8 @@ export async function runLiveAgent(
   let events = 0;
   let alerts = 0;
   let delaysApplied = 0;
+  let evictionsLogged = 0;
+  let dropsLogged = 0;
   const sessionsView = () => ({
     agent: { pid: Deno.pid, dry_run: options.dryRun, threshold: options.threshold },
     sessions: [...engine.sessions()].map((s) => {
@@ -294,8 +296,25 @@ export async function runLiveAgent(
       await dispatch(policy.onTick(traceEventFromProbe(last).t), 0);
     }
     metrics.sessionsTracked.set(engine.sessionCount);
+    if (engine.evictions > evictionsLogged) {
+      logger.warn("Sessions evicted to stay within limits.max_sessions", {
+        evicted: engine.evictions - evictionsLogged,
+        total: engine.evictions,
+        max_sessions: options.maxSessions,
+      });
+      evictionsLogged = engine.evictions;
+    }
     metrics.sessionEvictions.advanceTo(engine.evictions);
-    metrics.kernelDrops.advanceTo(Number(source.counters().ringbufDrops));
+    const drops = Number(source.counters().ringbufDrops);
+    if (drops > dropsLogged) {
+      logger.warn("Kernel dropped terminal events: the ring buffer was full", {
+        dropped: drops - dropsLogged,
+        total: drops,
+        ring_buffer_bytes: options.ringBufferBytes,
+      });
+      dropsLogged = drops;
+    }
+    metrics.kernelDrops.advanceTo(drops);
   }, signal);
   const counters = source.counters();
   return {
