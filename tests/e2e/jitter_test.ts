@@ -11,7 +11,9 @@ import { skipWithoutKernel } from "../support/kernel_gate.ts";
 import { Pty } from "../support/pty.ts";
 import { ksExponential } from "../../src/stats/ks_exponential.ts";
 
-const DELAYS_WANTED = 60;
+// The mean of n Exponential(1) draws has standard deviation 1/√n: at n = 300 a
+// ±20 % band is 3.5 standard deviations wide, so the test is not flaky.
+const DELAYS_WANTED = 300;
 const CGROUP_BASE = "/sys/fs/cgroup/unified/ghost-hunter";
 
 interface Drawn {
@@ -39,12 +41,12 @@ function alertActions(agent: AgentOnPty, session: string): string[] {
 }
 
 /** Types a command line like an expect script: send, wait for its output, pause. */
-async function typeLine(pty: Pty, line: string, output: string): Promise<Typed> {
+async function typeLine(pty: Pty, line: string, output: string, pauseMs = 120): Promise<Typed> {
   const before = pty.output.length;
   const t = pty.type(`${line}\r`);
   const seen = await pty.waitForOutputPast(before, 30_000);
   await pty.waitForOutput(output, 30_000);
-  await sleep(120);
+  await sleep(pauseMs);
   return { t, latencyMs: seen - t };
 }
 
@@ -74,8 +76,8 @@ Deno.test({
     const shell = await startScriptedShell();
     const typed: Typed[] = [];
     try {
-      for (let i = 0; i < 400; i++) {
-        typed.push(await typeLine(shell, `echo m${i}`, `\rm${i}\r\n`));
+      for (let i = 0; i < 1000; i++) {
+        typed.push(await typeLine(shell, `echo m${i}`, `\rm${i}\r\n`, 30));
         if (drawnDelays(agent, shell.sessionName).length >= DELAYS_WANTED + 1) break;
       }
       typed.push(await typeLine(shell, "sleep 1; echo done-fg", "\rdone-fg\r\n"));
