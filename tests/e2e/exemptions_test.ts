@@ -7,19 +7,13 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { skipWithoutKernel } from "../support/kernel_gate.ts";
 import { Pty } from "../support/pty.ts";
-
-const CGROUP_BASE = "/sys/fs/cgroup/unified/ghost-hunter";
-
-function actionsFor(agent: AgentOnPty, session: string): string[] {
-  return agent.jsonLines()
-    .filter((line) => (line.ghost_hunter as { session?: string } | undefined)?.session === session)
-    .map((line) => (line.event as { action: string }).action);
-}
-
-async function startShell(pty: Pty): Promise<void> {
-  pty.spawn("PS1='$ ' exec bash --norc --noprofile -i");
-  await pty.waitForOutput("$ ");
-}
+import {
+  alertActions,
+  CGROUP_BASE,
+  heldCgroups,
+  startScriptedShell,
+  waitUntil,
+} from "../support/held_sessions.ts";
 
 /** Scripted command lines, each sent once the previous one has run. */
 async function typeScripted(pty: Pty, lines: number, tag: string): Promise<void> {
@@ -27,22 +21,6 @@ async function typeScripted(pty: Pty, lines: number, tag: string): Promise<void>
     pty.type(`echo ${tag}${i}\r`);
     await pty.waitForOutput(`\r${tag}${i}\r\n`, 30_000);
     await sleep(60);
-  }
-}
-
-function heldSessions(): string[] {
-  try {
-    return [...Deno.readDirSync(CGROUP_BASE)].filter((e) => e.isDirectory).map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(10);
   }
 }
 
@@ -55,7 +33,7 @@ Deno.test({
     await Deno.writeTextFile(config, JSON.stringify({ allow: { ttys: [shell.sessionName] } }));
     const agent = await AgentOnPty.start(["--config", config], "Probe attached");
     try {
-      await startShell(shell);
+      await startScriptedShell(shell);
       await typeScripted(shell, 30, "a");
     } finally {
       const status = await agent.stop();
@@ -63,7 +41,7 @@ Deno.test({
       await Deno.remove(config);
       assert.equal(status.code, 0);
     }
-    assert.deepEqual(actionsFor(agent, shell.sessionName), []);
+    assert.deepEqual(alertActions(agent, shell.sessionName), []);
   },
 });
 
@@ -79,12 +57,12 @@ Deno.test({
         await sleep(80);
       }
       await sleep(300);
-      assert.deepEqual(heldSessions(), [], "nothing held");
+      assert.deepEqual(heldCgroups(), [], "nothing held");
     } finally {
       const status = await agent.stop();
       assert.equal(status.code, 0);
     }
-    const actions = actionsFor(agent, agent.terminal.sessionName);
+    const actions = alertActions(agent, agent.terminal.sessionName);
     assert.ok(actions.includes("ghost-hunter-anomaly"), `scored as scripted: ${actions}`);
     assert.ok(!actions.includes("ghost-hunter-jitter-start"), `actions: ${actions}`);
   },
@@ -98,9 +76,9 @@ Deno.test({
     const shell = new Pty();
     let second: AgentOnPty | undefined;
     try {
-      await startShell(shell);
+      await startScriptedShell(shell);
       const cgroup = `${CGROUP_BASE}/${shell.sessionName.replace("/", "-")}`;
-      for (let i = 0; i < 60 && !heldSessions().length; i++) await typeScripted(shell, 1, `k${i}-`);
+      for (let i = 0; i < 60 && !heldCgroups().length; i++) await typeScripted(shell, 1, `k${i}-`);
       await waitUntil("the session is frozen", () => {
         try {
           return Deno.readTextFileSync(`${cgroup}/cgroup.events`).includes("frozen 1");
@@ -113,12 +91,12 @@ Deno.test({
       first.process.kill("SIGKILL");
       await first.process.status;
       await sleep(1500);
-      assert.deepEqual(heldSessions(), [shell.sessionName.replace("/", "-")], "still held");
+      assert.deepEqual(heldCgroups(), [shell.sessionName.replace("/", "-")], "still held");
 
       second = await AgentOnPty.start([], "Probe attached");
       await waitUntil(
         "the new agent released the session",
-        () => heldSessions().length === 0,
+        () => heldCgroups().length === 0,
         5000,
       );
       const before = shell.output.length;

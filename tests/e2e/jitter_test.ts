@@ -8,13 +8,19 @@
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { skipWithoutKernel } from "../support/kernel_gate.ts";
-import { Pty } from "../support/pty.ts";
+import type { Pty } from "../support/pty.ts";
+import {
+  alertActions,
+  frozen,
+  heldCgroups,
+  startScriptedShell,
+  waitUntil,
+} from "../support/held_sessions.ts";
 import { ksExponential } from "../../src/stats/ks_exponential.ts";
 
 // The mean of n Exponential(1) draws has standard deviation 1/√n: at n = 300 a
 // ±20 % band is 3.5 standard deviations wide, so the test is not flaky.
 const DELAYS_WANTED = 300;
-const CGROUP_BASE = "/sys/fs/cgroup/unified/ghost-hunter";
 
 interface Drawn {
   t: number;
@@ -34,12 +40,6 @@ function drawnDelays(agent: AgentOnPty, session: string): Drawn[] {
     .filter((p) => p.session === session);
 }
 
-function alertActions(agent: AgentOnPty, session: string): string[] {
-  return agent.jsonLines()
-    .filter((line) => (line.ghost_hunter as { session?: string } | undefined)?.session === session)
-    .map((line) => (line.event as { action: string }).action);
-}
-
 /** Types a command line like an expect script: send, wait for its output, pause. */
 async function typeLine(pty: Pty, line: string, output: string, pauseMs = 120): Promise<Typed> {
   const before = pty.output.length;
@@ -48,21 +48,6 @@ async function typeLine(pty: Pty, line: string, output: string, pauseMs = 120): 
   await pty.waitForOutput(output, 30_000);
   await sleep(pauseMs);
   return { t, latencyMs: seen - t };
-}
-
-async function startScriptedShell(): Promise<Pty> {
-  const pty = new Pty();
-  pty.spawn("PS1='$ ' exec bash --norc --noprofile -i");
-  await pty.waitForOutput("$ ");
-  return pty;
-}
-
-function heldCgroups(): string[] {
-  try {
-    return [...Deno.readDirSync(CGROUP_BASE)].filter((e) => e.isDirectory).map((e) => e.name);
-  } catch {
-    return [];
-  }
 }
 
 Deno.test({
@@ -120,6 +105,18 @@ Deno.test({
   },
 });
 
+/** A live agent and a scripted shell it has jittered, frozen now while the shell waits. */
+async function startHeldSession(): Promise<{ agent: AgentOnPty; shell: Pty }> {
+  const agent = await AgentOnPty.start(
+    ["--max-delay-ms", "30000", "--log-level", "debug"],
+    "Probe attached",
+  );
+  const shell = await startScriptedShell();
+  await typeUntilJittered(agent, shell);
+  await waitUntil("the session is held", () => frozen(shell.sessionName), 5000);
+  return { agent, shell };
+}
+
 /** Types command lines until the agent has started delaying the session. */
 async function typeUntilJittered(agent: AgentOnPty, shell: Pty): Promise<Typed[]> {
   const typed: Typed[] = [];
@@ -128,26 +125,6 @@ async function typeUntilJittered(agent: AgentOnPty, shell: Pty): Promise<Typed[]
     if (drawnDelays(agent, shell.sessionName).length >= 3) return typed;
   }
   throw new Error(`Session ${shell.sessionName} was never jittered`);
-}
-
-async function waitUntil(what: string, check: () => boolean, timeoutMs: number): Promise<number> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error(`Timed out waiting until ${what}`);
-    await sleep(5);
-  }
-  return performance.now() - start;
-}
-
-function frozen(session: string): boolean {
-  try {
-    const events = Deno.readTextFileSync(
-      `${CGROUP_BASE}/${session.replace("/", "-")}/cgroup.events`,
-    );
-    return events.includes("frozen 1");
-  } catch {
-    return false;
-  }
 }
 
 /** Gaps, in ms, between the ticks of a 50 ms sleep loop run outside every pty session. */
@@ -166,14 +143,8 @@ Deno.test({
     "jitter: outside processes are untouched; SIGKILL of the agent releases the session within 1 s",
   ignore: skipWithoutKernel("jitter fail-safe"),
   async fn() {
-    const agent = await AgentOnPty.start(
-      ["--max-delay-ms", "30000", "--log-level", "debug"],
-      "Probe attached",
-    );
-    const shell = await startScriptedShell();
+    const { agent, shell } = await startHeldSession();
     try {
-      await typeUntilJittered(agent, shell);
-      await waitUntil("the session is held", () => frozen(shell.sessionName), 5000);
       const gaps = await outsideLoopGaps();
       assert.ok(Math.max(...gaps) < 250, `outside loop gaps ${gaps.map((g) => g.toFixed(0))}`);
 
@@ -250,14 +221,8 @@ Deno.test({
   name: "jitter: a session that ends while held is released and reported ended",
   ignore: skipWithoutKernel("jitter session end"),
   async fn() {
-    const agent = await AgentOnPty.start(
-      ["--max-delay-ms", "30000", "--log-level", "debug"],
-      "Probe attached",
-    );
-    const shell = await startScriptedShell();
+    const { agent, shell } = await startHeldSession();
     try {
-      await typeUntilJittered(agent, shell);
-      await waitUntil("the session is held", () => frozen(shell.sessionName), 5000);
       await shell.close();
       await waitUntil(
         "the agent reports the session ended",

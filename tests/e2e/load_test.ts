@@ -260,17 +260,7 @@ Deno.test({
     );
 
     const lines = agent.jsonLines();
-    const stopped = lines.find((line) => line.message === "Agent stopped");
-    assert.ok(
-      stopped,
-      `the agent logs its stop summary; output: ${agent.terminal.output.slice(-2000)}`,
-    );
-    const summary = stopped.properties as {
-      events: number;
-      alerts: number;
-      kernelDrops: number;
-      sessionEvictions: number;
-    };
+    const summary = agent.stopSummary();
     const anomalySessions = new Set<string>();
     const alertedSessions = new Set<string>();
     for (const line of lines) {

@@ -5,19 +5,11 @@
 import assert from "node:assert/strict";
 import { AGENT_PATH } from "../support/agent.ts";
 import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
-async function runAgent(
-  args: string[],
-  prefix: string[] = [],
-): Promise<{ code: number; stderr: string; stdout: string }> {
+function runAgent(args: string[], prefix: string[] = []): Promise<FinishedCommand> {
   const [command, ...rest] = [...prefix, AGENT_PATH, ...args];
-  const output = await new Deno.Command(command!, { args: rest, stdin: "null" }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  return runToEnd(command!, rest);
 }
 
 const DROP_BPF_CAPS = [

@@ -5,6 +5,7 @@
  * @module
  */
 import { Pty } from "./pty.ts";
+import type { LiveAgentSummary } from "../../src/live_agent.ts";
 import type { TraceEvent } from "../../src/trace_event.ts";
 
 /** Absolute path of the built agent. */
@@ -52,6 +53,21 @@ export class AgentOnPty {
   /** Trace events the agent printed (the header line left out). */
   traceEvents(): TraceEvent[] {
     return this.jsonLines().filter((line) => "t" in line) as unknown as TraceEvent[];
+  }
+
+  /**
+   * The totals of the agent's "Agent stopped" log line (events, alerts,
+   * kernelDrops, sessionEvictions, delaysApplied). Throws, with the agent's
+   * last output, when it never logged one.
+   */
+  stopSummary(): LiveAgentSummary {
+    const stopped = this.jsonLines().find((line) => line.message === "Agent stopped");
+    if (stopped === undefined) {
+      throw new Error(
+        `The agent logged no stop summary; output: ${this.terminal.output.slice(-2000)}`,
+      );
+    }
+    return stopped.properties as unknown as LiveAgentSummary;
   }
 
   /** Sends SIGTERM, waits for exit, closes the pty; resolves to the exit status. */

@@ -1,24 +1,13 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../../src/version.ts";
+import { REPO_ROOT } from "../support/build_gate.ts";
+import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
-
-async function ghostHunter(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts", ...args],
+function ghostHunter(...args: string[]): Promise<FinishedCommand> {
+  return runToEnd(Deno.execPath(), ["run", "-A", "main.ts", ...args], {
     cwd: REPO_ROOT,
-    stdout: "piped",
-    stderr: "piped",
     env: { NO_COLOR: "1" },
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+  });
 }
 
 Deno.test("--help lists every command and --version, and exits 0", async () => {

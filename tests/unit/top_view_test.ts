@@ -18,6 +18,7 @@ import {
 } from "../../src/top_view.ts";
 import { fetchAgentSnapshot, parseTopArgs } from "../../src/cli/top_command.ts";
 import { EnvironmentError, UsageError } from "../../src/cli/command.ts";
+import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
 const PASSWD = "root:x:0:0:root:/root:/bin/sh\n" +
   "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n";
@@ -379,17 +380,16 @@ Deno.test("fetchAgentSnapshot: no agent, no endpoint, or a malformed body is an 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** Runs `ghost-hunter top <args>` as its own process, stdout a pipe. */
-async function runTop(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-net=127.0.0.1", "--allow-read", MAIN, "top", ...args],
-    stdin: "null",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+function runTop(args: string[]): Promise<FinishedCommand> {
+  return runToEnd(Deno.execPath(), [
+    "run",
+    "--quiet",
+    "--allow-net=127.0.0.1",
+    "--allow-read",
+    MAIN,
+    "top",
+    ...args,
+  ]);
 }
 
 Deno.test("ghost-hunter top --once: one plain frame from the agent, exit 0", async () => {
