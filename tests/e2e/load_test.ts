@@ -19,10 +19,10 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
 import { type Libc, openLibc } from "../../ffi/libc.ts";
 import { osError } from "../../src/os_error.ts";
-import { findDataDir, type InputEvent, loadHumanSessions } from "../../src/human_sessions.ts";
+import { type InputEvent, loadHumanSessions } from "../../src/human_sessions.ts";
 import { AUTOMATION_CLASSES, generateAutomationSession } from "../../src/automation_sessions.ts";
 import { seededRandom } from "../../src/score/seeded_random.ts";
 
@@ -119,15 +119,6 @@ class SilentPty {
   }
 }
 
-function humanDataMissing(): boolean {
-  if (findDataDir() !== undefined) return false;
-  if (Deno.env.get("GHOST_HUNTER_CI") === "1") {
-    throw new Error("The Aalto sample is missing in CI: expected ../shared/data/aalto-136m-sample");
-  }
-  console.error("skipping the load test: ../shared/data/aalto-136m-sample is absent");
-  return true;
-}
-
 /** Each participant from a random point of their typing, WINDOW_MS of it. */
 async function humanSessions(): Promise<ScheduledSession[]> {
   const random = seededRandom(SEED);
@@ -222,7 +213,7 @@ async function clockTicksPerSecond(): Promise<number> {
 
 Deno.test({
   name: "load: 200 concurrent pty sessions for 65 s — no drops, every script alerted, no human",
-  ignore: skipWithoutKernel("load") || humanDataMissing(),
+  ignore: skipWithoutKernel("load") || skipWithoutHumanData("load"),
   async fn() {
     const sessions = [...await humanSessions(), ...automationSessions()];
     const schedule = mergedSchedule(sessions);

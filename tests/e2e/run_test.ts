@@ -5,20 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
 import { Pty } from "../support/pty.ts";
-import { findDataDir, loadHumanSessions } from "../../src/human_sessions.ts";
+import { loadHumanSessions } from "../../src/human_sessions.ts";
 
 const HUMAN_INPUTS = 60;
-
-function humanDataMissing(): boolean {
-  if (findDataDir() !== undefined) return false;
-  if (Deno.env.get("GHOST_HUNTER_CI") === "1") {
-    throw new Error("The Aalto sample is missing in CI: expected ../shared/data/aalto-136m-sample");
-  }
-  console.error("skipping the human replay: ../shared/data/aalto-136m-sample is absent");
-  return true;
-}
 
 /** Whole command lines arriving at once, as from a C2 shell or expect script. */
 async function typeScripted(pty: Pty): Promise<void> {
@@ -44,7 +35,7 @@ async function typeHuman(pty: Pty): Promise<void> {
 
 Deno.test({
   name: "run: a scripted pty session is alerted and jittered, a human one never",
-  ignore: skipWithoutKernel("run detection") || humanDataMissing(),
+  ignore: skipWithoutKernel("run detection") || skipWithoutHumanData("run detection"),
   async fn() {
     const agent = await AgentOnPty.start(["--log-level", "debug"], "Probe attached");
     const scripted = new Pty();

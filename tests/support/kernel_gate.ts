@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { findDataDir } from "../../src/human_sessions.ts";
 
 /** Why kernel tests cannot run here, or undefined when they can. */
 export function kernelTestBlocker(): string | undefined {
@@ -33,5 +34,21 @@ export function skipWithoutKernel(testName: string): boolean {
     throw new Error(`Kernel test "${testName}" cannot run in CI: ${blocker}`);
   }
   console.error(`skipping "${testName}": ${blocker}`);
+  return true;
+}
+
+/**
+ * `ignore` value for a test that replays real human typing: true (printed)
+ * where ../shared/data/aalto-136m-sample is absent; throws in CI, where it
+ * must be there.
+ */
+export function skipWithoutHumanData(testName: string): boolean {
+  if (findDataDir() !== undefined) return false;
+  if (Deno.env.get("GHOST_HUNTER_CI") === "1") {
+    throw new Error(
+      `Test "${testName}" cannot run in CI: the Aalto sample is missing (../shared/data/aalto-136m-sample)`,
+    );
+  }
+  console.error(`skipping "${testName}": ../shared/data/aalto-136m-sample is absent`);
   return true;
 }
