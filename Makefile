@@ -8,7 +8,9 @@ DENO_VERSION := 2.9.6
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 DENO_PLATFORM := $(shell uname -m | sed -e 's/x86_64/linux-x64-glibc/' -e 's/aarch64/linux-arm64-glibc/')
 DENO := .tools/node_modules/@deno/$(DENO_PLATFORM)/deno
-DEBIAN_PACKAGES := clang llvm libbpf-dev bpftool
+# clang builds the probe (its BPF backend is built in); libbpf-dev and linux-libc-dev give
+# the headers; bpftool dumps vmlinux.h; procps (ps) is used by the end-to-end tests.
+DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool procps
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -Ibpf
 PROBE := build/probe.bpf.o
 TS_SOURCES := main.ts deno.json $(shell find src ffi -name '*.ts' 2>/dev/null)
@@ -25,7 +27,8 @@ toolchain: .tools/debian.stamp
 .tools/debian.stamp:
 	@mkdir -p .tools
 	@if ! command -v clang >/dev/null || ! command -v bpftool >/dev/null || \
-	    ! command -v llvm-strip >/dev/null || ! test -f /usr/include/bpf/bpf_helpers.h; then \
+	    ! command -v ps >/dev/null || ! test -f /usr/include/bpf/bpf_helpers.h || \
+	    ! test -f /usr/include/linux/types.h; then \
 		echo "make: installing $(DEBIAN_PACKAGES) from Debian"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
