@@ -7,23 +7,20 @@
  * @module
  */
 import { EnvironmentError, UsageError } from "./cli/command.ts";
+import { type PartialWriter, writeAll } from "./write_all.ts";
 
 /** The `alerts` value that means stdout. */
 export const STDOUT_TARGET = "-";
 
-interface Writer {
-  write(bytes: Uint8Array): Promise<number>;
-}
-
 /** Writes alerts as JSON lines. `close()` (or `await using`) closes the file. */
 export class AlertSink implements AsyncDisposable {
   #target: string;
-  #writer: Writer;
+  #writer: PartialWriter;
   #file: Deno.FsFile | undefined;
   #queue: Promise<void> = Promise.resolve();
   #encoder = new TextEncoder();
 
-  private constructor(target: string, writer: Writer, file: Deno.FsFile | undefined) {
+  private constructor(target: string, writer: PartialWriter, file: Deno.FsFile | undefined) {
     this.#target = target;
     this.#writer = writer;
     this.#file = file;
@@ -62,10 +59,7 @@ export class AlertSink implements AsyncDisposable {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      let written = 0;
-      while (written < bytes.length) {
-        written += await this.#writer.write(bytes.subarray(written));
-      }
+      await writeAll(this.#writer, bytes);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(

@@ -7,6 +7,7 @@
  */
 import { configure, getJsonLinesFormatter } from "@logtape/logtape";
 import type { LogLevel } from "./config/config.ts";
+import { writeAllSync } from "./write_all.ts";
 
 /** The root logger category; modules log under it, e.g. `["ghost-hunter", "scorer"]`. */
 export const LOG_CATEGORY = ["ghost-hunter"] as const;
@@ -20,12 +21,8 @@ export interface LoggingOptions {
 }
 
 function writeToStderr(line: string): void {
-  const bytes = new TextEncoder().encode(line);
   // Synchronous so that records written just before Deno.exit are not lost.
-  let written = 0;
-  while (written < bytes.length) {
-    written += Deno.stderr.writeSync(bytes.subarray(written));
-  }
+  writeAllSync(Deno.stderr, new TextEncoder().encode(line));
 }
 
 /**

@@ -10,6 +10,7 @@ import { TerminalEventSource } from "../terminal_event_source.ts";
 import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace_event.ts";
 import { traceEventFromProbe } from "../trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
+import { writeAll } from "../write_all.ts";
 
 const DEFAULT_RING_BUFFER_BYTES = 1 << 20;
 
@@ -75,16 +76,6 @@ function parseRecordArgs(args: string[]): RecordOptions {
     durationSeconds: positiveNumber("--duration", values.duration),
     ringBufferBytes,
   };
-}
-
-async function writeAll(
-  writer: { write(p: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) {
-    written += await writer.write(bytes.subarray(written));
-  }
 }
 
 /** Records until stopped; resolves to the exit status. */

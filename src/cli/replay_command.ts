@@ -7,6 +7,7 @@ import { replay, type ReplayFormat } from "../replay.ts";
 import { DEFAULT_THRESHOLD } from "../score/scoring_engine.ts";
 import { type Command, UsageError } from "./command.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
+import { writeAllSync } from "../write_all.ts";
 
 const HELP = `Usage: ghost-hunter replay FILE [options]
 
@@ -95,11 +96,7 @@ export const replayCommand: Command = {
     const options = parseReplayArgs(args);
     const encoder = new TextEncoder();
     const result = await replay(options, (line) => {
-      const bytes = encoder.encode(line + "\n");
-      // writeSync may write part of a buffer to a pipe.
-      for (let done = 0; done < bytes.length;) {
-        done += Deno.stdout.writeSync(bytes.subarray(done));
-      }
+      writeAllSync(Deno.stdout, encoder.encode(line + "\n"));
     });
     if (options.format === "json" && result.invalidLines.length > 0) {
       const first = result.invalidLines[0]!;

@@ -18,6 +18,7 @@ import {
   userNamesFromPasswd,
 } from "../top_view.ts";
 import { type Command, EnvironmentError, UsageError } from "./command.ts";
+import { writeAll } from "../write_all.ts";
 
 const DEFAULT_AGENT = "127.0.0.1:9464";
 const DEFAULT_INTERVAL_SECONDS = 1;
@@ -212,11 +213,8 @@ function terminalSize(): { columns: number; rows: number } {
   return Deno.stdout.isTerminal() ? Deno.consoleSize() : PIPE_SIZE;
 }
 
-async function writeAll(text: string): Promise<void> {
-  const bytes = new TextEncoder().encode(text);
-  for (let done = 0; done < bytes.length;) {
-    done += await Deno.stdout.write(bytes.subarray(done));
-  }
+function writeText(text: string): Promise<void> {
+  return writeAll(Deno.stdout, new TextEncoder().encode(text));
 }
 
 /** Resolves after `ms`, or as soon as `wake` fires. */
@@ -257,7 +255,7 @@ async function watch(options: WatchOptions): Promise<void> {
   let resized = new AbortController();
   const onResize = () => resized.abort();
   Deno.addSignalListener("SIGWINCH", onResize);
-  await writeAll(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
+  await writeText(ENTER_ALTERNATE_SCREEN + HIDE_CURSOR);
   try {
     while (!stop.aborted) {
       if (Date.now() >= nextRefresh) {
@@ -281,7 +279,7 @@ async function watch(options: WatchOptions): Promise<void> {
         height: size.rows,
         refreshedAt,
       });
-      await writeAll(
+      await writeText(
         CURSOR_HOME + frame.replaceAll("\n", `${ERASE_TO_END_OF_LINE}\r\n`) +
           ERASE_TO_END_OF_LINE + ERASE_BELOW,
       );
@@ -289,7 +287,7 @@ async function watch(options: WatchOptions): Promise<void> {
     }
   } finally {
     Deno.removeSignalListener("SIGWINCH", onResize);
-    await writeAll(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
+    await writeText(SHOW_CURSOR + LEAVE_ALTERNATE_SCREEN);
   }
 }
 
@@ -314,7 +312,7 @@ export const topCommand: Command = {
         height: size.rows,
         refreshedAt: new Date(),
       });
-      await writeAll(frame + "\n");
+      await writeText(frame + "\n");
       return 0;
     }
     // Reach the agent once before taking over the screen, so a wrong address is one plain line.
