@@ -20,7 +20,7 @@ import { ScoringEngine } from "./score/scoring_engine.ts";
 import { MonotonicClock } from "./monotonic_clock.ts";
 import { sessionName } from "./session_name.ts";
 import { TerminalEventSource } from "./terminal_event_source.ts";
-import type { TraceEvent } from "./trace_event.ts";
+import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 import { traceEventFromProbe } from "./trace_from_probe.ts";
 import type { WriterReport } from "./writer_protocol.ts";
 
@@ -254,7 +254,7 @@ export async function runLiveAgent(
   };
   const handle = async (probeEvent: TtyEvent) => {
     if (probeEvent.kind === EventKind.READ_WAIT) {
-      const tMs = traceEventFromProbe(probeEvent).t;
+      const tMs = nsToTraceMs(probeEvent.timestampNs);
       writer.post({ type: "wait", session: sessionName(probeEvent.sessionKey), tMs });
       return;
     }
@@ -291,9 +291,9 @@ export async function runLiveAgent(
     for (const probeEvent of batch) await handle(probeEvent);
     const last = batch[batch.length - 1];
     if (last !== undefined) {
-      const now = clock.nowMs();
-      metrics.scoringLag.observe(Math.max(0, now - traceEventFromProbe(last).t) / 1000);
-      await dispatch(policy.onTick(traceEventFromProbe(last).t), 0);
+      const lastMs = nsToTraceMs(last.timestampNs);
+      metrics.scoringLag.observe(Math.max(0, clock.nowMs() - lastMs) / 1000);
+      await dispatch(policy.onTick(lastMs), 0);
     }
     metrics.sessionsTracked.set(engine.sessionCount);
     if (engine.evictions > evictionsLogged) {
