@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Command, EnvironmentError, UsageError } from "./src/cli/command.ts";
+import type { Command } from "./src/cli/command.ts";
+import { EnvironmentError, UsageError } from "./src/errors.ts";
 import { recordCommand } from "./src/cli/record_command.ts";
 import { doctorCommand } from "./src/cli/doctor_command.ts";
 import { releaseCommand } from "./src/cli/release_command.ts";

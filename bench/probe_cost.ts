@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { BpfObject } from "../src/bpf_object.ts";
-import { readBuiltObject } from "../src/probe.ts";
-import { TerminalEventSource } from "../src/terminal_event_source.ts";
+import { BpfObject } from "../src/kernel/bpf_object.ts";
+import { readBuiltObject } from "../src/kernel/probe.ts";
+import { TerminalEventSource } from "../src/kernel/terminal_event_source.ts";
 
 const WRITES_PER_SAMPLE = 2_000_000;
 const ROUNDS = 7;

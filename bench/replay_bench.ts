@@ -17,11 +17,11 @@ import {
   AUTOMATION_CLASSES,
   generateAutomationSession,
   syntheticHumanTyping,
-} from "../src/automation_sessions.ts";
-import { replay } from "../src/replay.ts";
+} from "../tools/sessions/automation_sessions.ts";
+import { replay } from "../src/pipeline/replay.ts";
 import { ScoringEngine } from "../src/score/scoring_engine.ts";
 import { SessionScorer } from "../src/score/session_scorer.ts";
-import { formatTraceEvent, type TraceEvent } from "../src/trace_event.ts";
+import { formatTraceEvent, type TraceEvent } from "../src/trace/trace_event.ts";
 
 const SESSIONS = 1000;
 const INPUTS_PER_SESSION = 200;

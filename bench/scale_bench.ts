@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { syntheticHumanTyping } from "../src/automation_sessions.ts";
+import { syntheticHumanTyping } from "../tools/sessions/automation_sessions.ts";
 import { ScoringEngine } from "../src/score/scoring_engine.ts";
 import { AgentOnPty, sleep } from "../tests/support/agent.ts";
 import { kernelTestBlocker } from "../tests/support/kernel_gate.ts";

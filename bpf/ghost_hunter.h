@@ -46,7 +46,9 @@ struct gh_tty_event {
 	__u32 session_key;  /* kernel dev_t of the pty slave / tty: major << 20 | minor */
 	__u64 bytes;        /* byte count passed to the syscall */
 	char comm[16];
-	__u8 _pad[8];
+	__u32 login_id;     /* which login on session_key: a reused pty gets a new one (0: unknown) */
+	__u8 shape;         /* enum gh_input_shape of an INPUT chunk, from its first and last byte */
+	__u8 _pad[3];
 };
 
 /* The agent's verdict for one session, keyed by session_key. */
@@ -65,6 +67,8 @@ struct gh_probe_config {
 _Static_assert(sizeof(struct gh_tty_event) == 64, "TtyEvent must be 64 bytes");
 _Static_assert(__builtin_offsetof(struct gh_tty_event, bytes) == 32, "TtyEvent.bytes offset");
 _Static_assert(__builtin_offsetof(struct gh_tty_event, comm) == 40, "TtyEvent.comm offset");
+_Static_assert(__builtin_offsetof(struct gh_tty_event, login_id) == 56, "TtyEvent.login_id offset");
+_Static_assert(__builtin_offsetof(struct gh_tty_event, shape) == 60, "TtyEvent.shape offset");
 _Static_assert(sizeof(struct gh_jitter_command) == 16, "JitterCommand must be 16 bytes");
 _Static_assert(__builtin_offsetof(struct gh_jitter_command, expiry_ns) == 8, "JitterCommand.expiry_ns offset");
 _Static_assert(sizeof(struct gh_probe_config) == 8, "ProbeConfig must be 8 bytes");

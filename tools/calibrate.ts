@@ -16,7 +16,7 @@ import {
   HUMAN_HABITS,
   type HumanHabit,
   spliceHabit,
-} from "../src/automation_sessions.ts";
+} from "./sessions/automation_sessions.ts";
 import {
   findDataDir,
   HUMAN_VARIANTS,
@@ -24,9 +24,9 @@ import {
   type InputEvent,
   loadParticipantTyping,
   toHumanSession,
-} from "../src/human_sessions.ts";
+} from "./sessions/human_sessions.ts";
 import { DEFAULT_THRESHOLD } from "../src/score/scoring_engine.ts";
-import { seededRandom } from "../src/score/seeded_random.ts";
+import { seededRandom } from "./sessions/seeded_random.ts";
 import {
   DEFAULT_SCORER_CONFIG,
   type ScorerConfig,

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Command, UsageError } from "./command.ts";
+import type { Command } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { formatDoctorTable, runDoctor } from "../doctor/run_doctor.ts";
 

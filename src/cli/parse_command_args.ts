@@ -5,7 +5,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UsageError } from "./command.ts";
+import { UsageError } from "../errors.ts";
 
 /** What {@link parseCommandArgs} needs beyond parseArgs' own configuration. */
 export interface CommandArgsContext {

@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { type Command, UsageError } from "./command.ts";
+import type { Command } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
-import { TerminalEventSource } from "../terminal_event_source.ts";
-import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace_event.ts";
-import { traceEventFromProbe } from "../trace_from_probe.ts";
+import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
+import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts";
+import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { writeAll } from "../write_all.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CgroupFreezer } from "../actuator/cgroup_freezer.ts";
+import { CgroupFreezer } from "../actuation/cgroup_freezer.ts";
 import type { Command } from "./command.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 

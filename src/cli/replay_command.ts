@@ -3,9 +3,10 @@
  *
  * @module
  */
-import { replay, type ReplayFormat } from "../replay.ts";
+import { replay, type ReplayFormat } from "../pipeline/replay.ts";
 import { DEFAULT_THRESHOLD } from "../score/scoring_engine.ts";
-import { type Command, UsageError } from "./command.ts";
+import type { Command } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { writeAllSync } from "../write_all.ts";
 

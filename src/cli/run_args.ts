@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UsageError } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 import { type Config, DEFAULT_CONFIG } from "../config/config.ts";
 import { CONFIG_SCHEMA, type ValueRule } from "../config/config_schema.ts";

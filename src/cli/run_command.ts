@@ -5,13 +5,14 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { AlertSink } from "../alert_sink.ts";
+import { AlertSink } from "../alerts/alert_sink.ts";
 import type { Config } from "../config/config.ts";
 import { parseListenAddress } from "../config/listen_address.ts";
-import { runLiveAgent } from "../live_agent.ts";
+import { runLiveAgent } from "../pipeline/live_agent.ts";
 import { setupLogging } from "../log.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
-import { type Command, UsageError } from "./command.ts";
+import type { Command } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { parseRunArgs, RUN_HELP } from "./run_args.ts";
 
 const logger = getLogger(["ghost-hunter", "run"]);

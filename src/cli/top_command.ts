@@ -16,8 +16,9 @@ import {
   type SessionSnapshot,
   sparklineWidth,
   userNamesFromPasswd,
-} from "../top_view.ts";
-import { type Command, EnvironmentError, UsageError } from "./command.ts";
+} from "./top_view.ts";
+import type { Command } from "./command.ts";
+import { EnvironmentError, UsageError } from "../errors.ts";
 import { writeAll } from "../write_all.ts";
 
 const DEFAULT_AGENT = "127.0.0.1:9464";
@@ -176,9 +177,8 @@ export async function fetchAgentSnapshot(
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new EnvironmentError(
-      `Cannot reach the agent at ${options.url} (${
-        failureReason(error)
-      }); start it with --metrics-listen ${options.agent}`,
+      `Cannot reach the agent at ${options.url} (${failureReason(error)})`,
+      { fix: `start it with --metrics-listen ${options.agent}` },
     );
   }
   if (!response.ok) {
@@ -186,7 +186,8 @@ export async function fetchAgentSnapshot(
     throw new EnvironmentError(
       `Cannot reach the agent at ${options.url} (HTTP ${response.status}${
         response.status === 404 ? ": no sessions endpoint there" : ""
-      }); start it with --metrics-listen ${options.agent}`,
+      })`,
+      { fix: `start it with --metrics-listen ${options.agent}` },
     );
   }
   try {
@@ -196,7 +197,8 @@ export async function fetchAgentSnapshot(
     throw new EnvironmentError(
       `Cannot read the sessions the agent at ${options.url} sent (${
         error instanceof Error ? error.message : String(error)
-      }); run an agent of the same version as this command.`,
+      })`,
+      { fix: "run an agent of the same version as this command." },
     );
   }
 }

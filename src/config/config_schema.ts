@@ -101,7 +101,7 @@ const BOOLEAN = new ValueRule<boolean>("true or false", (value) => typeof value 
 const USER_NAME = /^[a-z_][a-z0-9_.-]{0,31}\$?$/i;
 // The kernel's comm is 16 bytes with the terminating NUL.
 const COMM_MAX_BYTES = 15;
-// As src/session_name.ts names terminals.
+// As src/kernel/session_name.ts names terminals.
 const TERMINAL_NAME = /^(pts\/\d{1,7}|tty\d{1,7}|ttyS\d{1,7}|tty:\d{1,4}:\d{1,7})$/;
 // The largest uid; 4294967295 is (uid_t)-1, "no user".
 const MAX_UID = 4_294_967_294;

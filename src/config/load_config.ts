@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { UsageError } from "../cli/command.ts";
+import { UsageError } from "../errors.ts";
 import { type Config, DEFAULT_CONFIG } from "./config.ts";
 import { CONFIG_SCHEMA, ListRule, type SchemaNode, ValueRule } from "./config_schema.ts";
 import { isLoopback, parseListenAddress } from "./listen_address.ts";

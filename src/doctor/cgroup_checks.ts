@@ -7,7 +7,7 @@
  * @module
  */
 import type { DoctorCheck } from "./doctor_check.ts";
-import { findMounts } from "./mounts.ts";
+import { findMounts } from "../actuation/mounts.ts";
 
 const MOUNT_FIX =
   "Mount cgroup v2: mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified (or boot with systemd.unified_cgroup_hierarchy=1).";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { Probe, readBuiltObject } from "../probe.ts";
+import { Probe, readBuiltObject } from "../kernel/probe.ts";
+import { EnvironmentError } from "../errors.ts";
 import type { DoctorCheck } from "./doctor_check.ts";
 
 const SMALLEST_RING_BYTES = 4096;
@@ -23,12 +24,15 @@ export const probeCheck: DoctorCheck = {
       probe.close();
       return { ok: true, detail: "tp_btf/sys_enter program loaded, attached and detached" };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const [problem, fix] = message.split("; ");
       return {
         ok: false,
-        detail: problem ?? message,
-        fix: fix ?? "Run with GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log.",
+        detail: error instanceof EnvironmentError
+          ? error.problem
+          : error instanceof Error
+          ? error.message
+          : String(error),
+        fix: (error instanceof EnvironmentError ? error.fix : undefined) ??
+          "Run with GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log.",
       };
     }
   },

@@ -6,7 +6,7 @@
  * @module
  */
 import type { DoctorCheck } from "./doctor_check.ts";
-import { findMounts } from "./mounts.ts";
+import { findMounts } from "../actuation/mounts.ts";
 
 /** Passes; the detail says where tracefs is mounted, if anywhere. */
 export const tracefsCheck: DoctorCheck = {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { EnvironmentError } from "../cli/command.ts";
+import { EnvironmentError } from "../errors.ts";
 import { EXPOSITION_CONTENT_TYPE, type MetricsRegistry } from "./registry.ts";
 
 /** Options of {@linkcode MetricsServer.start}. */
@@ -58,7 +58,8 @@ export class MetricsServer implements Disposable, AsyncDisposable {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(
-        `Cannot serve metrics on ${hostname}:${options.port} (${reason}); choose another metrics_listen address.`,
+        `Cannot serve metrics on ${hostname}:${options.port} (${reason})`,
+        { fix: "choose another metrics_listen address." },
       );
     }
   }

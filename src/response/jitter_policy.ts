@@ -36,7 +36,7 @@ import {
   type LambdaPosteriorOptions,
 } from "./lambda_posterior.ts";
 import type { UniformSource } from "./xoshiro128.ts";
-import type { Direction } from "../trace_event.ts";
+import type { Direction } from "../trace/trace_event.ts";
 
 /** Why jitter stopped for a session. */
 export type JitterStopReason = "score-released" | "ended" | "idle" | "evicted";

@@ -21,10 +21,13 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
 import { type Libc, openLibc } from "../../ffi/libc.ts";
-import { osError } from "../../src/os_error.ts";
-import { type InputEvent, loadHumanSessions } from "../../src/human_sessions.ts";
-import { AUTOMATION_CLASSES, generateAutomationSession } from "../../src/automation_sessions.ts";
-import { seededRandom } from "../../src/score/seeded_random.ts";
+import { osError } from "../../src/kernel/os_error.ts";
+import { type InputEvent, loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
+import {
+  AUTOMATION_CLASSES,
+  generateAutomationSession,
+} from "../../tools/sessions/automation_sessions.ts";
+import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 
 const HUMAN_SESSIONS = 100;
 const AUTOMATION_SESSIONS_PER_CLASS = 25;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { skipWithoutKernel } from "../support/kernel_gate.ts";
 import { Pty } from "../support/pty.ts";
-import type { TraceEvent } from "../../src/trace_event.ts";
+import type { TraceEvent } from "../../src/trace/trace_event.ts";
 
 const TIME_TOLERANCE_MS = 2;
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
 import { Pty } from "../support/pty.ts";
-import { loadHumanSessions } from "../../src/human_sessions.ts";
+import { loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
 
 const HUMAN_INPUTS = 60;
 

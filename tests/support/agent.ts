@@ -5,8 +5,8 @@
  * @module
  */
 import { Pty } from "./pty.ts";
-import type { LiveAgentSummary } from "../../src/live_agent.ts";
-import type { TraceEvent } from "../../src/trace_event.ts";
+import type { LiveAgentSummary } from "../../src/pipeline/live_agent.ts";
+import type { TraceEvent } from "../../src/trace/trace_event.ts";
 
 /** Absolute path of the built agent. */
 export const AGENT_PATH = new URL("../../ghost-hunter", import.meta.url).pathname;

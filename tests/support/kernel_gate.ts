@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { findDataDir } from "../../src/human_sessions.ts";
+import { findDataDir } from "../../tools/sessions/human_sessions.ts";
 
 /** Why kernel tests cannot run here, or undefined when they can. */
 export function kernelTestBlocker(): string | undefined {

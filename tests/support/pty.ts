@@ -5,8 +5,8 @@
  * @module
  */
 import { type Libc, openLibc } from "../../ffi/libc.ts";
-import { MonotonicClock } from "../../src/monotonic_clock.ts";
-import { osError } from "../../src/os_error.ts";
+import { MonotonicClock } from "../../src/kernel/monotonic_clock.ts";
+import { osError } from "../../src/kernel/os_error.ts";
 
 const O_RDWR = 2;
 const O_NOCTTY = 0o400;

@@ -14,7 +14,7 @@ import {
   JitterMode,
   PROBE_CONFIG_LAYOUT,
   TTY_EVENT_LAYOUT,
-} from "../../src/abi.ts";
+} from "../../src/kernel/abi.ts";
 import { REPO_ROOT, skipWithoutBuild } from "../support/build_gate.ts";
 
 const TS_LAYOUTS: Record<string, Record<string, number>> = {
@@ -115,6 +115,8 @@ Deno.test({
         sessionKey: (136 << 20) | 7,
         bytes: 0x100000001,
         comm: "sshd",
+        loginId: 0x01020304,
+        shape: 5,
       });
     } finally {
       Deno.removeSync(binary);

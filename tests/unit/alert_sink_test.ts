@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/command.ts";
-import { AlertSink } from "../../src/alert_sink.ts";
-import { ecsAlert } from "../../src/ecs_alert.ts";
+import { UsageError } from "../../src/errors.ts";
+import { AlertSink } from "../../src/alerts/alert_sink.ts";
+import { ecsAlert } from "../../src/alerts/ecs_alert.ts";
 
 async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ dir: "/tmp" });

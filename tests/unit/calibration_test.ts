@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { findDataDir, parseParticipant, toHumanSession } from "../../src/human_sessions.ts";
-import { seededRandom } from "../../src/score/seeded_random.ts";
+import {
+  findDataDir,
+  parseParticipant,
+  toHumanSession,
+} from "../../tools/sessions/human_sessions.ts";
+import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { CATCH_WITHIN_INPUTS, formatCalibration, runCalibration } from "../../tools/calibrate.ts";
 
 const dataDir = findDataDir();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { UsageError } from "../../src/cli/command.ts";
+import { UsageError } from "../../src/errors.ts";
 import { parseRunArgs } from "../../src/cli/run_args.ts";
 import { type Config, DEFAULT_CONFIG } from "../../src/config/config.ts";
 import {

@@ -9,10 +9,15 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeTtyEvent, EventKind, TTY_EVENT_LAYOUT, type TtyEvent } from "../../src/abi.ts";
-import { traceEventFromProbe } from "../../src/trace_from_probe.ts";
-import { formatTraceEvent } from "../../src/trace_event.ts";
-import { parseTraceLine } from "../../src/trace_reader.ts";
+import {
+  decodeTtyEvent,
+  EventKind,
+  TTY_EVENT_LAYOUT,
+  type TtyEvent,
+} from "../../src/kernel/abi.ts";
+import { traceEventFromProbe } from "../../src/trace/trace_from_probe.ts";
+import { formatTraceEvent } from "../../src/trace/trace_event.ts";
+import { parseTraceLine } from "../../src/trace/trace_reader.ts";
 
 const U32_MAX = 0xffff_ffff;
 const U64_MAX = 2n ** 64n - 1n;
@@ -104,6 +109,8 @@ const validEvent: fc.Arbitrary<TtyEvent> = fc.record({
     unit: fc.integer({ min: 0x20, max: 0x7e }).map(String.fromCharCode),
     maxLength: 15,
   }),
+  loginId: fc.nat({ max: U32_MAX }),
+  shape: fc.nat({ max: 255 }),
 });
 
 /** Writes `event` at `offset` of `view` with DataView, at the offsets of TTY_EVENT_LAYOUT. */
@@ -117,6 +124,8 @@ function encodeTtyEvent(view: DataView, offset: number, event: TtyEvent): void {
   view.setUint32(at(TTY_EVENT_LAYOUT.uid), event.uid, true);
   view.setUint32(at(TTY_EVENT_LAYOUT.session_key), event.sessionKey, true);
   view.setBigUint64(at(TTY_EVENT_LAYOUT.bytes), BigInt(event.bytes), true);
+  view.setUint32(at(TTY_EVENT_LAYOUT.login_id), event.loginId, true);
+  view.setUint8(at(TTY_EVENT_LAYOUT.shape), event.shape);
   for (let i = 0; i < COMM_BYTES; i++) {
     view.setUint8(
       at(TTY_EVENT_LAYOUT.comm) + i,

@@ -6,7 +6,7 @@ import {
 } from "../../src/doctor/capabilities_check.ts";
 import { parseKernelRelease } from "../../src/doctor/kernel_version_check.ts";
 import { parseLibbpfVersion } from "../../src/doctor/libbpf_check.ts";
-import { mountPointsOfType } from "../../src/doctor/mounts.ts";
+import { mountPointsOfType } from "../../src/actuation/mounts.ts";
 import type { DoctorCheck } from "../../src/doctor/doctor_check.ts";
 import { formatDoctorTable, runDoctor } from "../../src/doctor/run_doctor.ts";
 

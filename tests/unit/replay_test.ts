@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/command.ts";
+import { UsageError } from "../../src/errors.ts";
 import { parseReplayArgs, replayCommand } from "../../src/cli/replay_command.ts";
-import { ecsAlert } from "../../src/ecs_alert.ts";
-import { replay, type ReplayOptions } from "../../src/replay.ts";
+import { ecsAlert } from "../../src/alerts/ecs_alert.ts";
+import { replay, type ReplayOptions } from "../../src/pipeline/replay.ts";
 
 async function run(options: Omit<ReplayOptions, "now">) {
   const lines: string[] = [];

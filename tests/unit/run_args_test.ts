@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/command.ts";
+import { UsageError } from "../../src/errors.ts";
 import { parseRunArgs, RUN_HELP } from "../../src/cli/run_args.ts";
 import { DEFAULT_CONFIG } from "../../src/config/config.ts";
 

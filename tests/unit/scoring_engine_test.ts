@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { generateAutomationSession } from "../../src/automation_sessions.ts";
+import { generateAutomationSession } from "../../tools/sessions/automation_sessions.ts";
 import { ScoringEngine } from "../../src/score/scoring_engine.ts";
 
 function feed(engine: ScoringEngine, session: string, gaps: number[], t0 = 0) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { sessionName } from "../../src/session_name.ts";
-import { formatTraceEvent, nsToTraceMs } from "../../src/trace_event.ts";
+import { sessionName } from "../../src/kernel/session_name.ts";
+import { formatTraceEvent, nsToTraceMs } from "../../src/trace/trace_event.ts";
 
 const mkdev = (major: number, minor: number) => ((major << 20) | minor) >>> 0;
 

@@ -6,8 +6,8 @@ import {
   HUMAN_HABITS,
   spliceHabit,
   syntheticHumanTyping,
-} from "../../src/automation_sessions.ts";
-import type { InputEvent } from "../../src/human_sessions.ts";
+} from "../../tools/sessions/automation_sessions.ts";
+import type { InputEvent } from "../../tools/sessions/human_sessions.ts";
 import {
   DEFAULT_SCORER_CONFIG,
   finiteScore,

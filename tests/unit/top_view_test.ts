@@ -15,9 +15,9 @@ import {
   sparkline,
   sparklineWidth,
   userNamesFromPasswd,
-} from "../../src/top_view.ts";
+} from "../../src/cli/top_view.ts";
 import { fetchAgentSnapshot, parseTopArgs } from "../../src/cli/top_command.ts";
-import { EnvironmentError, UsageError } from "../../src/cli/command.ts";
+import { EnvironmentError, UsageError } from "../../src/errors.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
 const PASSWD = "root:x:0:0:root:/root:/bin/sh\n" +
@@ -371,7 +371,8 @@ Deno.test("fetchAgentSnapshot: no agent, no endpoint, or a malformed body is an 
     await assert.rejects(
       fetchAgentSnapshot({ ...args, url: args.url.replace("/sessions", "/elsewhere") }),
       new EnvironmentError(
-        `Cannot reach the agent at http://127.0.0.1:${port}/elsewhere (HTTP 404: no sessions endpoint there); start it with --metrics-listen ${agent}`,
+        `Cannot reach the agent at http://127.0.0.1:${port}/elsewhere (HTTP 404: no sessions endpoint there)`,
+        { fix: `start it with --metrics-listen ${agent}` },
       ),
     );
   });

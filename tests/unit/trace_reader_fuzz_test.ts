@@ -14,13 +14,13 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { TraceEvent } from "../../src/trace_event.ts";
+import type { TraceEvent } from "../../src/trace/trace_event.ts";
 import {
   parseTraceLine,
   readTrace,
   TraceFormatError,
   type TraceLine,
-} from "../../src/trace_reader.ts";
+} from "../../src/trace/trace_reader.ts";
 
 const FILE = "/tmp/hostile.jsonl";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/command.ts";
-import { parseTraceLine, readTrace, TraceFormatError } from "../../src/trace_reader.ts";
+import { UsageError } from "../../src/errors.ts";
+import { parseTraceLine, readTrace, TraceFormatError } from "../../src/trace/trace_reader.ts";
 
 async function collect(path: string, skipInvalid = false) {
   const invalid: string[] = [];

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { type Libbpf, openLibbpf } from "../ffi/libbpf.ts";
-import { type Libc, openLibc } from "../ffi/libc.ts";
-import { EnvironmentError } from "./cli/command.ts";
+import { type Libbpf, openLibbpf } from "../../ffi/libbpf.ts";
+import { type Libc, openLibc } from "../../ffi/libc.ts";
+import { EnvironmentError } from "../errors.ts";
 import { type OsError, osError } from "./os_error.ts";
 
 const EPERM = 1;
@@ -16,11 +16,13 @@ function cString(text: string): Uint8Array {
   return new TextEncoder().encode(`${text}\0`);
 }
 
+const REBUILD = 'rebuild it with "make"';
+
 function loadFailure(error: OsError): EnvironmentError {
   const fix = error.errno === EPERM || error.errno === EACCES
     ? "run as root, or grant CAP_BPF and CAP_PERFMON (see ghost-hunter doctor)"
     : "run ghost-hunter doctor, and set GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log";
-  return new EnvironmentError(`${error.message}; ${fix}`);
+  return new EnvironmentError(error.message, { fix });
 }
 
 /** An open BPF object. Close it to detach and unload; closing twice is harmless. */
@@ -60,7 +62,7 @@ export class BpfObject {
       const error = osError(libc, "Cannot open the BPF object");
       libc.close();
       libbpf.close();
-      throw new EnvironmentError(`${error.message}; rebuild it with "make"`);
+      throw new EnvironmentError(error.message, { fix: REBUILD });
     }
     return new BpfObject(libbpf, libc, object, bytes);
   }
@@ -73,9 +75,9 @@ export class BpfObject {
   #map(name: string): Deno.PointerObject {
     const map = this.#libbpf.symbols.bpf_object__find_map_by_name(this.#handle(), cString(name));
     if (map === null) {
-      throw new EnvironmentError(
-        `Cannot find map "${name}" in the BPF object; rebuild it with "make"`,
-      );
+      throw new EnvironmentError(`Cannot find map "${name}" in the BPF object`, {
+        fix: REBUILD,
+      });
     }
     return map;
   }
@@ -98,9 +100,8 @@ export class BpfObject {
     );
     if (data === null || sizeOut[0] !== BigInt(size)) {
       throw new EnvironmentError(
-        `Cannot configure the probe: its ${mapName} is ${
-          sizeOut[0]
-        } bytes, expected ${size}; rebuild it with "make"`,
+        `Cannot configure the probe: its ${mapName} is ${sizeOut[0]} bytes, expected ${size}`,
+        { fix: REBUILD },
       );
     }
     return new DataView(Deno.UnsafePointerView.getArrayBuffer(data, size));
@@ -119,9 +120,9 @@ export class BpfObject {
       cString(name),
     );
     if (program === null) {
-      throw new EnvironmentError(
-        `Cannot find program ${name} in the BPF object; rebuild it with "make"`,
-      );
+      throw new EnvironmentError(`Cannot find program ${name} in the BPF object`, {
+        fix: REBUILD,
+      });
     }
     const link = this.#libbpf.symbols.bpf_program__attach(program);
     if (link === null) throw loadFailure(osError(this.#libc, `Cannot attach program ${name}`));

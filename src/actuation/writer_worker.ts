@@ -10,15 +10,11 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { type Libbpf, openLibbpf } from "../ffi/libbpf.ts";
-import { encodeJitterCommand, JitterMode } from "./abi.ts";
-import { CgroupFreezer } from "./actuator/cgroup_freezer.ts";
-import {
-  anyWaitingForInput,
-  sessionProcesses,
-  ttyNrOfSessionKey,
-} from "./actuator/session_processes.ts";
-import { MonotonicClock } from "./monotonic_clock.ts";
+import { type Libbpf, openLibbpf } from "../../ffi/libbpf.ts";
+import { encodeJitterCommand, JitterMode } from "../kernel/abi.ts";
+import { CgroupFreezer } from "./cgroup_freezer.ts";
+import { anyWaitingForInput, sessionProcesses, ttyNrOfSessionKey } from "./session_processes.ts";
+import { MonotonicClock } from "../kernel/monotonic_clock.ts";
 import type { WriterCommand, WriterReport } from "./writer_protocol.ts";
 
 /** A command lives this long past its last refresh: a dead agent's commands die with it. */

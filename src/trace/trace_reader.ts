@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { UsageError } from "./cli/command.ts";
+import { UsageError } from "../errors.ts";
 import { TRACE_FORMAT_VERSION, type TraceEvent } from "./trace_event.ts";
 
 /** One event and the line it came from (1-based). */

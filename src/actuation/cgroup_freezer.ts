@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { findMounts } from "../doctor/mounts.ts";
+import { findMounts } from "./mounts.ts";
 import { type HeldState, readHeldState, writeHeldState } from "./held_state.ts";
 
 const BASE_NAME = "ghost-hunter";

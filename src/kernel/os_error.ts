@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Libc } from "../ffi/libc.ts";
+import type { Libc } from "../../ffi/libc.ts";
 
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Xoshiro128 } from "../response/xoshiro128.ts";
+import { Xoshiro128 } from "../../src/response/xoshiro128.ts";
 
 /** A source of uniform draws, reproducible from its seed. */
 export interface SeededRandom {

@@ -7,22 +7,22 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { EventKind, type TtyEvent } from "./abi.ts";
-import { ttyNrOfSessionKey, ttyNrOfStat } from "./actuator/session_processes.ts";
-import { anomalyAlert, type EcsAlert, ecsAlert } from "./ecs_alert.ts";
-import { JitterWriter } from "./jitter_writer.ts";
-import type { ListenAddress } from "./config/listen_address.ts";
-import { type AgentMetrics, createAgentMetrics } from "./metrics/agent_metrics.ts";
-import { MetricsServer } from "./metrics/server.ts";
-import { type JitterDecision, JitterPolicy } from "./response/jitter_policy.ts";
-import { Xoshiro128 } from "./response/xoshiro128.ts";
-import { ScoringEngine } from "./score/scoring_engine.ts";
-import { MonotonicClock } from "./monotonic_clock.ts";
-import { sessionName } from "./session_name.ts";
-import { TerminalEventSource } from "./terminal_event_source.ts";
-import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
-import { traceEventFromProbe } from "./trace_from_probe.ts";
-import type { WriterReport } from "./writer_protocol.ts";
+import { EventKind, type TtyEvent } from "../kernel/abi.ts";
+import { ttyNrOfSessionKey, ttyNrOfStat } from "../actuation/session_processes.ts";
+import { anomalyAlert, type EcsAlert, ecsAlert } from "../alerts/ecs_alert.ts";
+import { JitterWriter } from "../actuation/jitter_writer.ts";
+import type { ListenAddress } from "../config/listen_address.ts";
+import { type AgentMetrics, createAgentMetrics } from "../metrics/agent_metrics.ts";
+import { MetricsServer } from "../metrics/server.ts";
+import { type JitterDecision, JitterPolicy } from "../response/jitter_policy.ts";
+import { Xoshiro128 } from "../response/xoshiro128.ts";
+import { ScoringEngine } from "../score/scoring_engine.ts";
+import { MonotonicClock } from "../kernel/monotonic_clock.ts";
+import { sessionName } from "../kernel/session_name.ts";
+import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
+import { nsToTraceMs, type TraceEvent } from "../trace/trace_event.ts";
+import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
+import type { WriterReport } from "../actuation/writer_protocol.ts";
 
 /** Who is never scored and never delayed. */
 export interface Allowlist {

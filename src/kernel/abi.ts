@@ -31,7 +31,9 @@ export const TTY_EVENT_LAYOUT = {
   session_key: 28,
   bytes: 32,
   comm: 40,
-  _pad: 56,
+  login_id: 56,
+  shape: 60,
+  _pad: 61,
 } as const;
 
 /** `struct gh_jitter_command`: size and field offsets in bytes. */
@@ -73,6 +75,10 @@ export interface TtyEvent {
   bytes: number;
   /** Command name, at most 15 bytes. */
   comm: string;
+  /** Which login on `sessionKey`: a reused pty gets a new one; 0 where unknown. */
+  loginId: number;
+  /** Shape of an input chunk (`enum gh_input_shape`); 0 where not derived. */
+  shape: number;
 }
 
 const latin1 = new TextDecoder("latin1");
@@ -113,6 +119,8 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
     sessionKey: view.getUint32(offset + TTY_EVENT_LAYOUT.session_key, true),
     bytes: bytes > MAX_SAFE_BYTES ? Number.MAX_SAFE_INTEGER : Number(bytes),
     comm: latin1.decode(commBytes.subarray(0, nul === -1 ? COMM_MAX_CHARS : nul)),
+    loginId: view.getUint32(offset + TTY_EVENT_LAYOUT.login_id, true),
+    shape: view.getUint8(offset + TTY_EVENT_LAYOUT.shape),
   };
 }
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ScoreFeatures } from "./score/session_scorer.ts";
+import type { ScoreFeatures } from "../score/session_scorer.ts";
 
 /** The process behind an alert, when known. */
 export interface AlertProcess {

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { type Libc, openLibc } from "../ffi/libc.ts";
-import { nsToTraceMs } from "./trace_event.ts";
+import { type Libc, openLibc } from "../../ffi/libc.ts";
+import { nsToTraceMs } from "../trace/trace_event.ts";
 
 const CLOCK_MONOTONIC = 1;
 

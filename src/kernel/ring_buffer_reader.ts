@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type Libc, openLibc } from "../ffi/libc.ts";
+import { type Libc, openLibc } from "../../ffi/libc.ts";
 import { decodeTtyEvent, type TtyEvent } from "./abi.ts";
 import { osError } from "./os_error.ts";
 

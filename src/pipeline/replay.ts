@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { anomalyAlert } from "./ecs_alert.ts";
-import { DEFAULT_THRESHOLD, ScoringEngine } from "./score/scoring_engine.ts";
-import type { ScorerConfig } from "./score/session_scorer.ts";
-import { readTrace, type TraceFormatError } from "./trace_reader.ts";
+import { anomalyAlert } from "../alerts/ecs_alert.ts";
+import { DEFAULT_THRESHOLD, ScoringEngine } from "../score/scoring_engine.ts";
+import type { ScorerConfig } from "../score/session_scorer.ts";
+import { readTrace, type TraceFormatError } from "../trace/trace_reader.ts";
 
 /** How replay writes its results. */
 export type ReplayFormat = "json" | "table";

@@ -13,7 +13,7 @@
  * @module
  */
 import type { InputEvent } from "./human_sessions.ts";
-import { type SeededRandom, seededRandom } from "./score/seeded_random.ts";
+import { type SeededRandom, seededRandom } from "./seeded_random.ts";
 
 /** The automation classes, in table order. */
 export const AUTOMATION_CLASSES = [

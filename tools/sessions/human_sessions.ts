@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { type SeededRandom, seededRandom } from "./score/seeded_random.ts";
+import { type SeededRandom, seededRandom } from "./seeded_random.ts";
 
 /** One input event of a session: when (ms) and how many bytes. */
 export interface InputEvent {
@@ -119,7 +119,7 @@ export function findDataDir(): string | undefined {
     : undefined;
   const dir = fromEnv !== undefined && fromEnv !== ""
     ? fromEnv
-    : new URL("../../shared/data/aalto-136m-sample", import.meta.url).pathname;
+    : new URL("../../../shared/data/aalto-136m-sample", import.meta.url).pathname;
   try {
     return Deno.statSync(`${dir}/keystrokes`).isDirectory ? dir : undefined;
   } catch {

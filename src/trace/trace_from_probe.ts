@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { EventKind, type TtyEvent } from "./abi.ts";
-import { sessionName } from "./session_name.ts";
+import { EventKind, type TtyEvent } from "../kernel/abi.ts";
+import { sessionName } from "../kernel/session_name.ts";
 import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 
 /**

@@ -6,7 +6,7 @@
  */
 import { Counter, PROBE_CONFIG_LAYOUT } from "./abi.ts";
 import { BpfObject } from "./bpf_object.ts";
-import { EnvironmentError } from "./cli/command.ts";
+import { EnvironmentError } from "../errors.ts";
 
 const BTF_PATH = "/sys/kernel/btf/vmlinux";
 const PROGRAM_NAME = "handle_sys_enter";
@@ -33,14 +33,15 @@ export interface ProbeCounters {
 
 /** Reads a BPF object built next to the program (embedded in the compiled binary). */
 export async function readBuiltObject(name: string): Promise<Uint8Array> {
-  const url = new URL(`../build/${name}`, import.meta.url);
+  const url = new URL(`../../build/${name}`, import.meta.url);
   try {
     return await Deno.readFile(url);
   } catch (error) {
     throw new EnvironmentError(
       `Cannot read the BPF object ${url.pathname}: ${
         error instanceof Error ? error.message : String(error)
-      }; run "make" to build it`,
+      }`,
+      { fix: 'run "make" to build it' },
     );
   }
 }
@@ -73,7 +74,8 @@ export class Probe {
       Deno.statSync(BTF_PATH);
     } catch {
       throw new EnvironmentError(
-        `Cannot load the probe: ${BTF_PATH} is missing; boot a kernel built with CONFIG_DEBUG_INFO_BTF=y`,
+        `Cannot load the probe: ${BTF_PATH} is missing`,
+        { fix: "boot a kernel built with CONFIG_DEBUG_INFO_BTF=y" },
       );
     }
     const object = BpfObject.open(options.objectBytes);

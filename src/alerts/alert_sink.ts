@@ -6,8 +6,8 @@
  *
  * @module
  */
-import { EnvironmentError, UsageError } from "./cli/command.ts";
-import { type PartialWriter, writeAll } from "./write_all.ts";
+import { EnvironmentError, UsageError } from "../errors.ts";
+import { type PartialWriter, writeAll } from "../write_all.ts";
 
 /** The `alerts` value that means stdout. */
 export const STDOUT_TARGET = "-";
@@ -63,7 +63,8 @@ export class AlertSink implements AsyncDisposable {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(
-        `Cannot write an alert to ${this.#target} (${reason}); check the disk and the reader of the output.`,
+        `Cannot write an alert to ${this.#target} (${reason})`,
+        { fix: "check the disk and the reader of the output." },
       );
     }
   }
