@@ -2,9 +2,13 @@
  * Calibration: runs the scorer over real human typing (the Aalto sample, in
  * its three variants, plus each human habit spliced into every session) and
  * over generated automation of the four classes, and prints how often each
- * reaches the threshold.
+ * reaches the threshold; then the impostor evaluation (tools/impostor_evaluation.ts).
  *
  *     deno task calibrate [--json] [--limit N] [--automation N] [--threshold X] [--seed N]
+ *                         [--impostor-only] [--model]
+ *
+ * `--model` prints the fitted impostor model's constants as JSON (what
+ * src/profile/default_model.ts holds).
  *
  * @module
  */
@@ -25,6 +29,11 @@ import {
   loadParticipantTyping,
   toHumanSession,
 } from "./sessions/human_sessions.ts";
+import {
+  formatImpostorEvaluation,
+  type ImpostorEvaluation,
+  runImpostorEvaluation,
+} from "./impostor_evaluation.ts";
 import { DEFAULT_THRESHOLD } from "../src/score/scoring_engine.ts";
 import { seededRandom } from "./sessions/seeded_random.ts";
 import {
@@ -191,6 +200,8 @@ if (import.meta.main) {
       automation: { type: "string" },
       threshold: { type: "string" },
       seed: { type: "string" },
+      "impostor-only": { type: "boolean", default: false },
+      model: { type: "boolean", default: false },
     },
   });
   const dataDir = findDataDir();
@@ -209,14 +220,35 @@ if (import.meta.main) {
     }
     return value;
   };
-  const result = await runCalibration({
+  const seed = number("seed", values.seed);
+  const limit = number("limit", values.limit);
+  const result = values["impostor-only"] || values.model ? undefined : await runCalibration({
     dataDir,
-    limit: number("limit", values.limit),
+    limit,
     automationSessions: number("automation", values.automation),
     threshold: number("threshold", values.threshold),
-    seed: number("seed", values.seed),
+    seed,
   });
-  console.log(
-    values.json ? JSON.stringify(result) : formatCalibration(result),
-  );
+  const sittingsDir = `${dataDir}/../fr_keystrokes_leoneb`;
+  const impostor: ImpostorEvaluation = await runImpostorEvaluation({
+    typing: await loadParticipantTyping({ dataDir, limit }),
+    sittingsDir: existsDir(sittingsDir) ? sittingsDir : undefined,
+    seed,
+  });
+  if (values.model) {
+    console.log(JSON.stringify(impostor.model));
+  } else if (values.json) {
+    console.log(JSON.stringify({ ...result, impostor }));
+  } else {
+    if (result !== undefined) console.log(formatCalibration(result) + "\n");
+    console.log(formatImpostorEvaluation(impostor));
+  }
+}
+
+function existsDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,285 @@
+/**
+ * The timing of a run of terminal inputs, summarised for telling typists
+ * apart without content: fixed log-spaced histograms of the gaps between
+ * inputs and of the jump from one gap to the next, the share of pauses, the
+ * share of very fast gaps and the share of escape-sized inputs (3–4 bytes:
+ * arrow and editing keys, a correction habit). Only times and byte counts go
+ * in; nothing here can say which keys were pressed.
+ *
+ * {@linkcode TimingWindow} keeps the last `capacity` inputs of a session and
+ * updates in O(1) per input; {@linkcode timingFeatures} turns any summary into
+ * a fixed-length feature vector in O(bins).
+ *
+ * @module
+ */
+
+/** Gaps are binned by log10(ms) from this value… */
+export const GAP_LOG_MIN = 0.5;
+/** …to this one (3 ms to 31.6 s), values outside land in the end bins. */
+export const GAP_LOG_MAX = 4.5;
+/** Bins of the gap histogram (0.025 decade each). */
+export const GAP_BINS = 160;
+/** Jumps |Δ log10 gap| are binned from 0 to this value. */
+export const JUMP_LOG_MAX = 2;
+/** Bins of the jump histogram (0.025 decade each). */
+export const JUMP_BINS = 80;
+/** A gap at least this long (ms) is a pause, not typing. */
+export const PAUSE_MS = 1000;
+/** A gap shorter than this (ms) is a fast key roll. */
+export const FAST_MS = 100;
+/** The first gap bin that holds only pauses ({@linkcode PAUSE_MS} is a bin edge). */
+export const PAUSE_BIN = Math.round(
+  (Math.log10(PAUSE_MS) - GAP_LOG_MIN) / (GAP_LOG_MAX - GAP_LOG_MIN) * GAP_BINS,
+);
+/** The first gap bin at or above {@linkcode FAST_MS} (a bin edge). */
+export const FAST_BIN = Math.round(
+  (Math.log10(FAST_MS) - GAP_LOG_MIN) / (GAP_LOG_MAX - GAP_LOG_MIN) * GAP_BINS,
+);
+/** Gaps longer than this (ms) stay out of the rhythm statistics (jumps). */
+export const RHYTHM_MAX_MS = 3000;
+
+/** Quantiles of log gaps used as features. */
+export const GAP_QUANTILES: readonly number[] = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+/** Quantiles of gap-to-gap jumps used as features. */
+export const JUMP_QUANTILES: readonly number[] = [0.25, 0.5, 0.75, 0.9];
+
+/** Names of the features, in vector order. */
+export const FEATURE_NAMES: readonly string[] = [
+  ...GAP_QUANTILES.map((q) => `gap_q${Math.round(q * 100)}`),
+  ...JUMP_QUANTILES.map((q) => `jump_q${Math.round(q * 100)}`),
+  "pause_share",
+  "fast_share",
+  "escape_share_sqrt",
+];
+
+/** Length of a feature vector. */
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/**
+ * The sufficient statistics of a run of inputs: what features are computed
+ * from, and what a profile accumulates (with decay) across sessions.
+ */
+export interface TimingSummary {
+  /** Weighted counts of gaps per log bin (length {@linkcode GAP_BINS}). */
+  gapCounts: Float64Array;
+  /** Weighted counts of jumps per bin (length {@linkcode JUMP_BINS}). */
+  jumpCounts: Float64Array;
+  /** Weight of inputs (each input counts 1 before decay). */
+  inputs: number;
+  /** Weight of escape-sized inputs (3–4 bytes). */
+  escapes: number;
+  /** Weight of gaps of at least {@linkcode PAUSE_MS}. */
+  pauses: number;
+}
+
+/** An empty summary. */
+export function emptyTimingSummary(): TimingSummary {
+  return {
+    gapCounts: new Float64Array(GAP_BINS),
+    jumpCounts: new Float64Array(JUMP_BINS),
+    inputs: 0,
+    escapes: 0,
+    pauses: 0,
+  };
+}
+
+/** The gap bin of a gap in ms. */
+export function gapBin(gapMs: number): number {
+  const x = Math.log10(Math.max(gapMs, 1e-3));
+  const i = Math.floor((x - GAP_LOG_MIN) / (GAP_LOG_MAX - GAP_LOG_MIN) * GAP_BINS);
+  return Math.min(GAP_BINS - 1, Math.max(0, i));
+}
+
+/** The jump bin of |Δ log10 gap|. */
+export function jumpBin(jump: number): number {
+  const i = Math.floor(Math.abs(jump) / JUMP_LOG_MAX * JUMP_BINS);
+  return Math.min(JUMP_BINS - 1, Math.max(0, i));
+}
+
+/** log10 of a gap in ms, floored at 1 ms so a zero gap stays finite. */
+export function logGap(gapMs: number): number {
+  return Math.log10(Math.max(gapMs, 1));
+}
+
+/** Whether an input of this size is escape-sized (an arrow or editing key). */
+export function isEscapeSized(bytes: number): boolean {
+  return bytes === 3 || bytes === 4;
+}
+
+/**
+ * The quantile `q` of a histogram over [low, high) with equal-width bins,
+ * interpolated linearly inside the bin; NaN when the histogram is empty.
+ */
+export function histogramQuantile(
+  counts: Float64Array,
+  q: number,
+  low: number,
+  high: number,
+): number {
+  let total = 0;
+  for (const c of counts) total += c;
+  if (total <= 0) return NaN;
+  const width = (high - low) / counts.length;
+  const target = q * total;
+  let below = 0;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (c > 0 && below + c >= target) {
+      return low + width * (i + (target - below) / c);
+    }
+    below += c;
+  }
+  return high;
+}
+
+/**
+ * The feature vector of a summary (order of {@linkcode FEATURE_NAMES}).
+ * Entries are NaN where the summary has too little to say (no gaps, no
+ * rhythm pairs); distances skip those.
+ */
+export function timingFeatures(summary: TimingSummary): Float64Array {
+  const out = new Float64Array(FEATURE_COUNT);
+  let k = 0;
+  for (const q of GAP_QUANTILES) {
+    out[k++] = histogramQuantile(summary.gapCounts, q, GAP_LOG_MIN, GAP_LOG_MAX);
+  }
+  for (const q of JUMP_QUANTILES) {
+    out[k++] = histogramQuantile(summary.jumpCounts, q, 0, JUMP_LOG_MAX);
+  }
+  let gaps = 0;
+  let fast = 0;
+  summary.gapCounts.forEach((c, i) => {
+    gaps += c;
+    if (i < FAST_BIN) fast += c;
+  });
+  out[k++] = gaps > 0 ? summary.pauses / gaps : NaN;
+  out[k++] = gaps > 0 ? fast / gaps : NaN;
+  out[k++] = summary.inputs > 0 ? Math.sqrt(Math.max(0, summary.escapes) / summary.inputs) : NaN;
+  return out;
+}
+
+/** Adds `weight` × `other` into `into` (both summaries). */
+export function addTimingSummary(into: TimingSummary, other: TimingSummary, weight = 1): void {
+  for (let i = 0; i < GAP_BINS; i++) into.gapCounts[i]! += weight * other.gapCounts[i]!;
+  for (let i = 0; i < JUMP_BINS; i++) into.jumpCounts[i]! += weight * other.jumpCounts[i]!;
+  into.inputs += weight * other.inputs;
+  into.escapes += weight * other.escapes;
+  into.pauses += weight * other.pauses;
+}
+
+/** Multiplies every weight of a summary by `factor` (forgetting). */
+export function scaleTimingSummary(summary: TimingSummary, factor: number): void {
+  summary.gapCounts.forEach((c, i) => summary.gapCounts[i] = c * factor);
+  summary.jumpCounts.forEach((c, i) => summary.jumpCounts[i] = c * factor);
+  summary.inputs *= factor;
+  summary.escapes *= factor;
+  summary.pauses *= factor;
+}
+
+/**
+ * The last `capacity` inputs of a session as a {@linkcode TimingSummary},
+ * updated in O(1) per input: each input's contribution is kept in a ring and
+ * taken back out when it leaves the window.
+ */
+export class TimingWindow {
+  readonly #capacity: number;
+  readonly #summary = emptyTimingSummary();
+  // Per slot: its gap bin and jump bin (-1: none) and whether it was escape-sized.
+  readonly #gapBin: Int16Array;
+  readonly #jumpBin: Int16Array;
+  readonly #escape: Uint8Array;
+  #next = 0;
+  #size = 0;
+  #lastT = NaN;
+  #lastRhythmLog = NaN;
+  #total = 0;
+
+  /** A window of at most `capacity` inputs (≥ 2). */
+  constructor(capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 2) {
+      throw new RangeError(
+        `Cannot create a timing window: capacity must be an integer ≥ 2, got ${capacity}`,
+      );
+    }
+    this.#capacity = capacity;
+    this.#gapBin = new Int16Array(capacity);
+    this.#jumpBin = new Int16Array(capacity);
+    this.#escape = new Uint8Array(capacity);
+  }
+
+  /** Inputs in the window now. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Inputs seen since creation or the last clear. */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** The window's summary (live view: copy it to keep it). */
+  get summary(): TimingSummary {
+    return this.#summary;
+  }
+
+  /** Adds one input that arrived at `tMs` with `bytes` bytes (times non-decreasing). */
+  push(tMs: number, bytes: number): void {
+    if (this.#size === this.#capacity) this.#evict(this.#next);
+    else this.#size++;
+    const slot = this.#next;
+    this.#next = (this.#next + 1) % this.#capacity;
+    this.#total++;
+    const s = this.#summary;
+    s.inputs++;
+    const escape = isEscapeSized(bytes) ? 1 : 0;
+    s.escapes += escape;
+    this.#escape[slot] = escape;
+    this.#gapBin[slot] = -1;
+    this.#jumpBin[slot] = -1;
+    const gap = tMs - this.#lastT;
+    this.#lastT = tMs;
+    if (!(gap >= 0)) {
+      this.#lastRhythmLog = NaN;
+      return;
+    }
+    const bin = gapBin(gap);
+    this.#gapBin[slot] = bin;
+    s.gapCounts[bin]!++;
+    if (bin >= PAUSE_BIN) s.pauses++;
+    if (gap > RHYTHM_MAX_MS) {
+      this.#lastRhythmLog = NaN;
+      return;
+    }
+    const y = logGap(gap);
+    const x = this.#lastRhythmLog;
+    this.#lastRhythmLog = y;
+    if (Number.isNaN(x)) return;
+    const jb = jumpBin(y - x);
+    this.#jumpBin[slot] = jb;
+    s.jumpCounts[jb]!++;
+  }
+
+  /** Empties the window. */
+  clear(): void {
+    const fresh = emptyTimingSummary();
+    Object.assign(this.#summary, fresh);
+    this.#next = 0;
+    this.#size = 0;
+    this.#total = 0;
+    this.#lastT = NaN;
+    this.#lastRhythmLog = NaN;
+  }
+
+  #evict(slot: number): void {
+    const s = this.#summary;
+    s.inputs--;
+    s.escapes -= this.#escape[slot]!;
+    const bin = this.#gapBin[slot]!;
+    if (bin >= 0) {
+      s.gapCounts[bin]!--;
+      if (bin >= PAUSE_BIN) s.pauses--;
+    }
+    const jb = this.#jumpBin[slot]!;
+    if (jb >= 0) s.jumpCounts[jb]!--;
+  }
+}

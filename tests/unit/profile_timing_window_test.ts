@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  FEATURE_COUNT,
+  GAP_BINS,
+  gapBin,
+  histogramQuantile,
+  JUMP_BINS,
+  jumpBin,
+  logGap,
+  PAUSE_MS,
+  RHYTHM_MAX_MS,
+  timingFeatures,
+  TimingWindow,
+} from "../../src/profile/timing_window.ts";
+
+interface Input {
+  t: number;
+  bytes: number;
+}
+
+/** Slow reference: the summary of the last `capacity` inputs, built from scratch. */
+function reference(inputs: readonly Input[], capacity: number) {
+  const start = Math.max(0, inputs.length - capacity);
+  const gapCounts = new Float64Array(GAP_BINS);
+  const jumpCounts = new Float64Array(JUMP_BINS);
+  let escapes = 0;
+  let pauses = 0;
+  for (let i = start; i < inputs.length; i++) {
+    if (inputs[i]!.bytes === 3 || inputs[i]!.bytes === 4) escapes++;
+    if (i === 0) continue;
+    const gap = inputs[i]!.t - inputs[i - 1]!.t;
+    gapCounts[gapBin(gap)]!++;
+    if (gap >= PAUSE_MS) pauses++;
+    // A jump needs this gap and the one before to be rhythm gaps; both gaps
+    // may reach back before the window, as the live window also remembers them.
+    if (i < 2 || gap > RHYTHM_MAX_MS) continue;
+    const previous = inputs[i - 1]!.t - inputs[i - 2]!.t;
+    if (previous > RHYTHM_MAX_MS) continue;
+    jumpCounts[jumpBin(logGap(gap) - logGap(previous))]!++;
+  }
+  return { gapCounts, jumpCounts, escapes, pauses, inputs: inputs.length - start };
+}
+
+const inputs = fc.array(
+  fc.record({
+    gap: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 20_000 })),
+    bytes: fc.integer({ min: 1, max: 6 }),
+  }),
+  { minLength: 0, maxLength: 400 },
+).map((raw) => {
+  let t = 0;
+  return raw.map((r) => ({ t: t += r.gap, bytes: r.bytes }));
+});
+
+Deno.test("A sliding timing window equals its last inputs summarised from scratch", () => {
+  fc.assert(
+    fc.property(inputs, fc.integer({ min: 2, max: 250 }), (events, capacity) => {
+      const window = new TimingWindow(capacity);
+      for (const e of events) window.push(e.t, e.bytes);
+      const expected = reference(events, capacity);
+      const s = window.summary;
+      assert.deepEqual([...s.gapCounts], [...expected.gapCounts]);
+      assert.deepEqual([...s.jumpCounts], [...expected.jumpCounts]);
+      assert.equal(s.escapes, expected.escapes);
+      assert.equal(s.pauses, expected.pauses);
+      assert.equal(s.inputs, expected.inputs);
+      assert.equal(window.size, Math.min(capacity, events.length));
+      assert.equal(window.total, events.length);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("A histogram quantile lies within one bin of the sample quantile", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: 0, max: 9.999, noNaN: true }), { minLength: 1, maxLength: 300 }),
+      fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+      (values, q) => {
+        const counts = new Float64Array(100);
+        for (const v of values) counts[Math.floor(v * 10)]!++;
+        const sorted = [...values].sort((a, b) => a - b);
+        const got = histogramQuantile(counts, q, 0, 10);
+        // The sample quantile by the "lower" rule and by the "upper" rule bracket the target.
+        const lower = sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+        assert.ok(
+          got >= Math.floor(lower * 10) / 10 - 1e-9 &&
+            got <= Math.floor(lower * 10) / 10 + 0.1 + 1e-9,
+          `${got} is not in the bin of ${lower}`,
+        );
+      },
+    ),
+  );
+});
+
+Deno.test("An empty histogram has no quantile, and features say so with NaN", () => {
+  assert.ok(Number.isNaN(histogramQuantile(new Float64Array(4), 0.5, 0, 1)));
+  const features = timingFeatures(new TimingWindow(10).summary);
+  assert.equal(features.length, FEATURE_COUNT);
+  assert.ok(features.every(Number.isNaN));
+});
+
+Deno.test("Features follow the typing: slower typing, higher gap quantiles; arrows raise the escape share", () => {
+  const typed = (gapMs: number, bytes: number) => {
+    const w = new TimingWindow(200);
+    for (let i = 0; i < 200; i++) w.push(i * gapMs + (i % 3) * 7, bytes);
+    return timingFeatures(w.summary);
+  };
+  const fast = typed(120, 1);
+  const slow = typed(300, 1);
+  assert.ok(slow[0]! > fast[0]! + 0.3, `${slow[0]} vs ${fast[0]}`);
+  assert.equal(fast[FEATURE_COUNT - 1], 0);
+  assert.equal(typed(120, 3)[FEATURE_COUNT - 1], 1);
+});
+
+Deno.test("A timing window refuses a capacity below 2", () => {
+  assert.throws(() => new TimingWindow(1), /Cannot create a timing window: capacity/);
+});
+
+Deno.test("A cleared window starts afresh", () => {
+  const w = new TimingWindow(5);
+  for (let i = 0; i < 9; i++) w.push(i * 100, 1);
+  w.clear();
+  w.push(5000, 1);
+  assert.equal(w.size, 1);
+  assert.equal(w.summary.gapCounts.reduce((a, b) => a + b, 0), 0);
+});
