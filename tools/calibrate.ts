@@ -34,7 +34,7 @@ import {
   type ImpostorEvaluation,
   runImpostorEvaluation,
 } from "./impostor_evaluation.ts";
-import { DEFAULT_THRESHOLD } from "../src/score/scoring_engine.ts";
+import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
 import { seededRandom } from "./sessions/seeded_random.ts";
 import {
   DEFAULT_SCORER_CONFIG,
@@ -103,7 +103,7 @@ export function firstAlertInput(
 export async function runCalibration(
   options: CalibrationOptions,
 ): Promise<CalibrationResult> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
   const seed = options.seed ?? 1;
   const typing = await loadParticipantTyping(options);
   const human: HumanRow[] = [];

@@ -4,7 +4,7 @@
  * @module
  */
 import { replay, type ReplayFormat } from "../pipeline/replay.ts";
-import { DEFAULT_THRESHOLD } from "../score/scoring_engine.ts";
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import type { Command } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
@@ -19,7 +19,7 @@ session.
 Options:
   --format json|table   json: one JSON line per alert (ECS) and per session
                         summary; table: readable (default table)
-  --threshold X         alert threshold, 0 to 1 (default ${DEFAULT_THRESHOLD})
+  --threshold X         alert threshold, 0 to 1 (default ${DEFAULT_CONFIG.threshold})
   --skip-invalid        skip malformed lines, count and report them
                         (default: stop at the first one, exit 2)
   --max-sessions N      sessions tracked at once (default 100000)
@@ -59,7 +59,7 @@ export function parseReplayArgs(args: string[]): {
       `Option --format must be "json" or "table", got "${format}".`,
     );
   }
-  let threshold = DEFAULT_THRESHOLD;
+  let threshold = DEFAULT_CONFIG.threshold;
   if (values.threshold !== undefined) {
     threshold = Number(values.threshold);
     if (

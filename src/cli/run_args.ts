@@ -8,7 +8,8 @@
  */
 import { UsageError } from "../errors.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
-import { type Config, DEFAULT_CONFIG } from "../config/config.ts";
+import type { Config } from "../config/config.ts";
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { CONFIG_SCHEMA, type ValueRule } from "../config/config_schema.ts";
 import { describeValue, findKeyConflict, loadConfigFile } from "../config/load_config.ts";
 

@@ -1,8 +1,8 @@
 /**
- * The live agent's configuration: every tunable of `ghost-hunter run`, with
- * its default. A config file (JSON, see `load_config.ts`) overrides these
- * defaults key by key, and command-line flags override the file. Keys are
- * snake_case because they are the file's keys.
+ * The live agent's configuration: every tunable of `ghost-hunter run`. Its
+ * defaults are in `defaults.ts`; a config file (JSON, see `load_config.ts`)
+ * overrides them key by key, and command-line flags override the file. Keys
+ * are snake_case because they are the file's keys.
  *
  * @module
  */
@@ -22,17 +22,17 @@ export type Actuator = "freezer" | "sigstop";
  * clamped to (a clamp is logged as a warning).
  */
 export interface LambdaConfig {
-  /** Prior shape α₀ > 0. Default 2. */
+  /** Prior shape α₀ > 0. */
   prior_alpha: number;
-  /** Prior rate β₀ > 0, in seconds. Default 0.4: prior mean λ = 5/s, a 200 ms gap. */
+  /** Prior rate β₀ > 0, in seconds. */
   prior_beta: number;
-  /** Lower bound on λ, 1/s. Default 0.1. */
+  /** Lower bound on λ, 1/s. */
   min: number;
-  /** Upper bound on λ, 1/s, at least `min`. Default 50. */
+  /** Upper bound on λ, 1/s, at least `min`. */
   max: number;
 }
 
-/** Sessions that are never scored and never delayed. Each list defaults to empty. */
+/** Sessions that are never scored and never delayed. */
 export interface AllowConfig {
   /** Users, by numeric uid or by user name. */
   users: (number | string)[];
@@ -44,58 +44,38 @@ export interface AllowConfig {
 
 /** Sizes and counts; nothing is derived from the machine (e.g. its CPU count). */
 export interface LimitsConfig {
-  /** Sessions tracked at once; past it the least recently seen is evicted. Default 4096. */
+  /** Sessions tracked at once; past it the least recently seen is evicted. */
   max_sessions: number;
-  /** Kernel ring buffer size in bytes, a power of two ≥ 4096. Default 1048576 (1 MiB). */
+  /** Kernel ring buffer size in bytes, a power of two ≥ 4096. */
   ring_buffer_bytes: number;
-  /** Entries of the kernel jitter command map. Default 4096. */
+  /** Entries of the kernel jitter command map. */
   jitter_map_entries: number;
-  /** Writer Workers performing map updates and actuation. Default 1. */
+  /** Writer Workers performing map updates and actuation. */
   writer_workers: number;
 }
 
 /** Everything `ghost-hunter run` can be configured with. */
 export interface Config {
-  /** Anomaly score in [0, 1] at which a session alerts and jitter starts. Default 0.72. */
+  /** Anomaly score in [0, 1] at which a session alerts and jitter starts. */
   threshold: number;
   /** λ prior and bounds. */
   lambda: LambdaConfig;
-  /** Cap on one injected delay, in milliseconds. Default 2000. */
+  /** Cap on one injected delay, in milliseconds. */
   max_delay_ms: number;
-  /** How sessions are delayed. Default "freezer". */
+  /** How sessions are delayed. */
   actuator: Actuator;
-  /** Score and alert only: no kernel map write, no actuation. Default false. */
+  /** Score and alert only: no kernel map write, no actuation. */
   dry_run: boolean;
   /** Users, process names and terminals never scored or delayed. */
   allow: AllowConfig;
-  /** Where alerts go as JSON lines: a file path (mode 0600, appended) or "-" for stdout. Default "-". */
+  /** Where alerts go as JSON lines: a file path (mode 0600, appended) or "-" for stdout. */
   alerts: string;
-  /** Lowest level of log record written to stderr. Default "info". */
+  /** Lowest level of log record written to stderr. */
   log_level: LogLevel;
-  /** `HOST:PORT` to serve Prometheus metrics on, or null for none. Default null. */
+  /** `HOST:PORT` to serve Prometheus metrics on, or null for none. */
   metrics_listen: string | null;
-  /** Allows a non-loopback `metrics_listen` address. Default false. */
+  /** Allows a non-loopback `metrics_listen` address. */
   metrics_allow_remote: boolean;
   /** Sizes and counts. */
   limits: LimitsConfig;
 }
-
-/** The configuration used where neither the config file nor a flag says otherwise. */
-export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
-  threshold: 0.72,
-  lambda: Object.freeze({ prior_alpha: 2, prior_beta: 0.4, min: 0.1, max: 50 }),
-  max_delay_ms: 2000,
-  actuator: "freezer",
-  dry_run: false,
-  allow: Object.freeze({ users: [], comms: [], ttys: [] }),
-  alerts: "-",
-  log_level: "info",
-  metrics_listen: null,
-  metrics_allow_remote: false,
-  limits: Object.freeze({
-    max_sessions: 4096,
-    ring_buffer_bytes: 1_048_576,
-    jitter_map_entries: 4096,
-    writer_workers: 1,
-  }),
-});

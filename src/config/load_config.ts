@@ -9,7 +9,8 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { type Config, DEFAULT_CONFIG } from "./config.ts";
+import type { Config } from "./config.ts";
+import { DEFAULT_CONFIG } from "./defaults.ts";
 import { CONFIG_SCHEMA, ListRule, type SchemaNode, ValueRule } from "./config_schema.ts";
 import { isLoopback, parseListenAddress } from "./listen_address.ts";
 

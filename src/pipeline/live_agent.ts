@@ -138,7 +138,6 @@ export async function runLiveAgent(
       beta0: options.lambda.priorBeta,
       minLambda: options.lambda.min,
       maxLambda: options.lambda.max,
-      forgetting: 0.98,
     },
   });
   const ownTty = await ownTtyNr();

@@ -5,7 +5,8 @@
  * @module
  */
 import { anomalyAlert } from "../alerts/ecs_alert.ts";
-import { DEFAULT_THRESHOLD, ScoringEngine } from "../score/scoring_engine.ts";
+import { ScoringEngine } from "../score/scoring_engine.ts";
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import type { ScorerConfig } from "../score/session_scorer.ts";
 import { readTrace, type TraceFormatError } from "../trace/trace_reader.ts";
 
@@ -18,7 +19,7 @@ export interface ReplayOptions {
   path: string;
   /** "json": one JSON line per alert and per session summary; "table": readable. */
   format: ReplayFormat;
-  /** Alert threshold; default 0.72. */
+  /** Alert threshold; default `DEFAULT_CONFIG.threshold`. */
   threshold?: number;
   /** Count and report malformed lines instead of stopping at the first. */
   skipInvalid?: boolean;
@@ -61,7 +62,7 @@ export async function replay(
   options: ReplayOptions,
   write: (line: string) => void,
 ): Promise<ReplayResult> {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
   const engine = new ScoringEngine({
     threshold,
     maxSessions: options.maxSessions ?? 100_000,

@@ -37,6 +37,7 @@ import {
 } from "./lambda_posterior.ts";
 import type { UniformSource } from "./xoshiro128.ts";
 import type { Direction } from "../trace/trace_event.ts";
+import { DEFAULT_CONFIG, DEFAULT_LAMBDA_FORGETTING } from "../config/defaults.ts";
 
 /** Why jitter stopped for a session. */
 export type JitterStopReason = "score-released" | "ended" | "idle" | "evicted";
@@ -121,7 +122,7 @@ export type PolicyPosteriorOptions = Omit<
 export interface JitterPolicyOptions {
   /** The one PRNG every delay is drawn from, seeded once. */
   rng: UniformSource;
-  /** Score at or above which jitter starts. Default 0.72. */
+  /** Score at or above which jitter starts. Default `DEFAULT_CONFIG.threshold`. */
   threshold?: number;
   /** Score below which an update counts toward release. Default 0.5. */
   releaseLevel?: number;
@@ -129,9 +130,9 @@ export interface JitterPolicyOptions {
   releaseUpdates?: number;
   /** Inactivity after which a session is dropped, ms. Default 300 000. */
   idleTimeoutMs?: number;
-  /** Most sessions tracked at once. Default 1024. */
+  /** Most sessions tracked at once. Default `DEFAULT_CONFIG.limits.max_sessions`. */
   maxSessions?: number;
-  /** Upper bound on one delay, seconds. Default 5. */
+  /** Upper bound on one delay, seconds. Default `DEFAULT_CONFIG.max_delay_ms` / 1000. */
   maxDelaySeconds?: number;
   /** Relative λ change that is committed and reported. Default 0.25. */
   notableLambdaChange?: number;
@@ -139,7 +140,7 @@ export interface JitterPolicyOptions {
   cycleInputs?: number;
   /**
    * λ posterior settings, merged over the defaults: the posterior module's,
-   * except forgetting 0.98, so λ follows about the last 50 inputs.
+   * except forgetting `DEFAULT_LAMBDA_FORGETTING`, so λ follows a change of tempo.
    */
   posterior?: PolicyPosteriorOptions;
   /** Disclosure settings other than the cycle length. */
@@ -148,15 +149,15 @@ export interface JitterPolicyOptions {
 
 /** Default policy settings. */
 export const JITTER_POLICY_DEFAULTS = {
-  threshold: 0.72,
+  threshold: DEFAULT_CONFIG.threshold,
   releaseLevel: 0.5,
   releaseUpdates: 20,
   idleTimeoutMs: 300_000,
-  maxSessions: 1024,
-  maxDelaySeconds: 5,
+  maxSessions: DEFAULT_CONFIG.limits.max_sessions,
+  maxDelaySeconds: DEFAULT_CONFIG.max_delay_ms / 1000,
   notableLambdaChange: 0.25,
   cycleInputs: 5,
-  posterior: { forgetting: 0.98 },
+  posterior: { forgetting: DEFAULT_LAMBDA_FORGETTING },
   disclosure: {},
 } as const;
 

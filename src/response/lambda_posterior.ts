@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 
 /** The structured record passed to `warn` before a λ is clamped. */
 export interface LambdaClampWarning {
@@ -36,24 +37,24 @@ export interface LambdaPosteriorOptions {
   session: string;
   /** Called with a structured record before any clamp. */
   warn: (record: LambdaClampWarning) => void;
-  /** Prior shape α₀ > 0. Default 2. */
+  /** Prior shape α₀ > 0. Default `DEFAULT_CONFIG.lambda.prior_alpha`. */
   alpha0?: number;
-  /** Prior rate β₀ > 0, in seconds. Default 0.4: prior mean λ = 5/s, a 200 ms typing gap. */
+  /** Prior rate β₀ > 0, in seconds. Default `DEFAULT_CONFIG.lambda.prior_beta`. */
   beta0?: number;
-  /** Lower bound on λ, 1/s. Default 0.1. */
+  /** Lower bound on λ, 1/s. Default `DEFAULT_CONFIG.lambda.min`. */
   minLambda?: number;
-  /** Upper bound on λ, 1/s. Default 50. */
+  /** Upper bound on λ, 1/s. Default `DEFAULT_CONFIG.lambda.max`. */
   maxLambda?: number;
   /** Forgetting factor γ in (0, 1]. Default 1, no forgetting. */
   forgetting?: number;
 }
 
-/** Default posterior settings, SPEC §6. */
+/** Default posterior settings, SPEC §6: the config's λ prior and bounds, no forgetting. */
 export const LAMBDA_POSTERIOR_DEFAULTS = {
-  alpha0: 2,
-  beta0: 0.4,
-  minLambda: 0.1,
-  maxLambda: 50,
+  alpha0: DEFAULT_CONFIG.lambda.prior_alpha,
+  beta0: DEFAULT_CONFIG.lambda.prior_beta,
+  minLambda: DEFAULT_CONFIG.lambda.min,
+  maxLambda: DEFAULT_CONFIG.lambda.max,
   forgetting: 1,
 } as const;
 

@@ -15,13 +15,11 @@ import {
   type ScorerConfig,
   SessionScorer,
 } from "./session_scorer.ts";
-
-/** The default alert threshold. */
-export const DEFAULT_THRESHOLD = 0.72;
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 
 /** Options of {@linkcode ScoringEngine}. */
 export interface ScoringEngineOptions {
-  /** Score at which a session alerts; default 0.72. */
+  /** Score at which a session alerts; default `DEFAULT_CONFIG.threshold`. */
   threshold?: number;
   /** Sessions tracked at most (≥ 1); the least recently active is evicted. */
   maxSessions: number;
@@ -76,7 +74,7 @@ export class ScoringEngine {
 
   /** @param options Threshold, session bound and scorer constants. */
   constructor(options: ScoringEngineOptions) {
-    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new RangeError(
         `Cannot create scoring engine: threshold must be a number from 0 to 1, got ${threshold}.`,

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { UsageError } from "../../src/errors.ts";
 import { parseRunArgs } from "../../src/cli/run_args.ts";
-import { type Config, DEFAULT_CONFIG } from "../../src/config/config.ts";
+import type { Config } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 import {
   CONFIG_SCHEMA,
   ListRule,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../src/errors.ts";
 import { parseRunArgs, RUN_HELP } from "../../src/cli/run_args.ts";
-import { DEFAULT_CONFIG } from "../../src/config/config.ts";
+import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 
 async function refusal(args: string[]): Promise<string> {
   try {
