@@ -6,6 +6,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../errors.ts";
+import type { ValueRule } from "../config/config_schema.ts";
 
 /** What {@link parseCommandArgs} needs beyond parseArgs' own configuration. */
 export interface CommandArgsContext {
@@ -54,4 +55,24 @@ export function parseCommandArgs<T extends ParseArgsConfig & { strict: true }>(
   } catch (error) {
     throw usageFromParseError(error, context);
   }
+}
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** `text` as a number when it is written as a decimal number, else `text` unchanged. */
+export function decimalValue(text: string): number | string {
+  return DECIMAL.test(text) ? Number(text) : text;
+}
+
+/**
+ * The number an option's text gives, checked by the config schema's `rule`,
+ * so every command refuses a number the same way; throws a one-line
+ * {@link UsageError} naming the option and what it expects.
+ */
+export function numberOption(option: string, text: string, rule: ValueRule<number>): number {
+  const value = decimalValue(text);
+  if (!rule.accepts(value)) {
+    throw new UsageError(`Option ${option} expects ${rule.expected}, got ${JSON.stringify(text)}.`);
+  }
+  return value;
 }

@@ -5,15 +5,14 @@
  * @module
  */
 import type { Command } from "./command.ts";
-import { UsageError } from "../errors.ts";
-import { parseCommandArgs } from "./parse_command_args.ts";
+import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
+import { CONFIG_SCHEMA, positiveNumber } from "../config/config_schema.ts";
+import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
 import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts";
 import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { writeAll } from "../write_all.ts";
-
-const DEFAULT_RING_BUFFER_BYTES = 1 << 20;
 
 const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
 
@@ -24,7 +23,7 @@ Stops on SIGINT or SIGTERM, or after --duration.
 Options:
   -o, --output FILE          write the trace to FILE (mode 0600) instead of stdout
       --duration SECONDS     stop after SECONDS (default: run until a signal)
-      --ring-buffer-bytes N  kernel ring buffer size, a power of two >= 4096 (default ${DEFAULT_RING_BUFFER_BYTES})
+      --ring-buffer-bytes N  kernel ring buffer size, ${CONFIG_SCHEMA.limits.ring_buffer_bytes.expected} (default ${DEFAULT_CONFIG.limits.ring_buffer_bytes})
 
 Examples:
   sudo ./ghost-hunter record -o /var/tmp/session.jsonl
@@ -40,21 +39,10 @@ export interface RecordOptions {
   ringBufferBytes: number;
 }
 
-function positiveNumber(
-  flag: string,
-  value: string | undefined,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new UsageError(
-      `Option ${flag} expects a positive number, got "${value}".`,
-    );
-  }
-  return number;
-}
+const DURATION_SECONDS = positiveNumber();
 
-function parseRecordArgs(args: string[]): RecordOptions {
+/** Parses record's arguments; throws a UsageError on a bad one. */
+export function parseRecordArgs(args: string[]): RecordOptions {
   const { values } = parseCommandArgs({
     args,
     strict: true,
@@ -64,18 +52,24 @@ function parseRecordArgs(args: string[]): RecordOptions {
       duration: { type: "string" },
       "ring-buffer-bytes": { type: "string" },
     },
-  }, { command: "record" });
-  const ringBufferBytes = positiveNumber("--ring-buffer-bytes", values["ring-buffer-bytes"]) ??
-    DEFAULT_RING_BUFFER_BYTES;
-  if (!Number.isInteger(Math.log2(ringBufferBytes)) || ringBufferBytes < 4096) {
-    throw new UsageError(
-      `Option --ring-buffer-bytes expects a power of two >= 4096, got ${ringBufferBytes}.`,
-    );
-  }
+  }, {
+    command: "record",
+    expects: (option) =>
+      option === "--ring-buffer-bytes"
+        ? CONFIG_SCHEMA.limits.ring_buffer_bytes.expected
+        : option === "--duration"
+        ? DURATION_SECONDS.expected
+        : "a file path",
+  });
+  const ringBytesText = values["ring-buffer-bytes"];
   return {
     output: values.output,
-    durationSeconds: positiveNumber("--duration", values.duration),
-    ringBufferBytes,
+    durationSeconds: values.duration === undefined
+      ? undefined
+      : numberOption("--duration", values.duration, DURATION_SECONDS),
+    ringBufferBytes: ringBytesText === undefined
+      ? DEFAULT_CONFIG.limits.ring_buffer_bytes
+      : numberOption("--ring-buffer-bytes", ringBytesText, CONFIG_SCHEMA.limits.ring_buffer_bytes),
   };
 }
 

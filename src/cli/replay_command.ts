@@ -7,8 +7,12 @@ import { replay, type ReplayFormat } from "../pipeline/replay.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import type { Command } from "./command.ts";
 import { UsageError } from "../errors.ts";
-import { parseCommandArgs } from "./parse_command_args.ts";
+import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
+import { CONFIG_SCHEMA } from "../config/config_schema.ts";
 import { writeAllSync } from "../write_all.ts";
+
+/** Sessions replay tracks by default: more than the live agent, since a trace may hold many. */
+const REPLAY_MAX_SESSIONS = 100_000;
 
 const HELP = `Usage: ghost-hunter replay FILE [options]
 
@@ -22,7 +26,7 @@ Options:
   --threshold X         alert threshold, 0 to 1 (default ${DEFAULT_CONFIG.threshold})
   --skip-invalid        skip malformed lines, count and report them
                         (default: stop at the first one, exit 2)
-  --max-sessions N      sessions tracked at once (default 100000)
+  --max-sessions N      sessions tracked at once, 1 to 1000000 (default ${REPLAY_MAX_SESSIONS})
 
 Examples:
   ghost-hunter replay session.jsonl
@@ -46,7 +50,15 @@ export function parseReplayArgs(args: string[]): {
       "skip-invalid": { type: "boolean", default: false },
       "max-sessions": { type: "string" },
     },
-  }, { command: "replay" });
+  }, {
+    command: "replay",
+    expects: (option) =>
+      option === "--threshold"
+        ? CONFIG_SCHEMA.threshold.expected
+        : option === "--max-sessions"
+        ? CONFIG_SCHEMA.limits.max_sessions.expected
+        : undefined,
+  });
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError(
@@ -59,26 +71,13 @@ export function parseReplayArgs(args: string[]): {
       `Option --format must be "json" or "table", got "${format}".`,
     );
   }
-  let threshold = DEFAULT_CONFIG.threshold;
-  if (values.threshold !== undefined) {
-    threshold = Number(values.threshold);
-    if (
-      values.threshold.trim() === "" || !(threshold >= 0 && threshold <= 1)
-    ) {
-      throw new UsageError(
-        `Option --threshold must be a number from 0 to 1, got "${values.threshold}".`,
-      );
-    }
-  }
-  let maxSessions = 100_000;
-  if (values["max-sessions"] !== undefined) {
-    maxSessions = Number(values["max-sessions"]);
-    if (!Number.isSafeInteger(maxSessions) || maxSessions < 1) {
-      throw new UsageError(
-        `Option --max-sessions must be an integer ≥ 1, got "${values["max-sessions"]}".`,
-      );
-    }
-  }
+  const threshold = values.threshold === undefined
+    ? DEFAULT_CONFIG.threshold
+    : numberOption("--threshold", values.threshold, CONFIG_SCHEMA.threshold);
+  const maxSessionsText = values["max-sessions"];
+  const maxSessions = maxSessionsText === undefined
+    ? REPLAY_MAX_SESSIONS
+    : numberOption("--max-sessions", maxSessionsText, CONFIG_SCHEMA.limits.max_sessions);
   return {
     path: positionals[0]!,
     format,

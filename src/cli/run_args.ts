@@ -7,7 +7,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { parseCommandArgs } from "./parse_command_args.ts";
+import { decimalValue, parseCommandArgs } from "./parse_command_args.ts";
 import type { Config } from "../config/config.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { CONFIG_SCHEMA, type ValueRule } from "../config/config_schema.ts";
@@ -96,8 +96,6 @@ const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
 ];
 
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
 /** `ghost-hunter run --help`: usage, every flag with its default, examples. */
 export const RUN_HELP = `Usage: ghost-hunter [run] [--config FILE] [options]
 
@@ -117,7 +115,7 @@ Options:
       --actuator NAME          freezer, the cgroup v2 freezer (sigstop is reserved and refused in this build) (default ${DEFAULT_CONFIG.actuator})
       --max-delay-ms MS        cap on one injected delay, 1 to 60000 (default ${DEFAULT_CONFIG.max_delay_ms})
       --max-sessions N         sessions tracked at once, 1 to 1000000 (default ${DEFAULT_CONFIG.limits.max_sessions})
-      --ring-buffer-bytes N    kernel ring buffer size, a power of two >= 4096 (default ${DEFAULT_CONFIG.limits.ring_buffer_bytes})
+      --ring-buffer-bytes N    kernel ring buffer size, ${CONFIG_SCHEMA.limits.ring_buffer_bytes.expected} (default ${DEFAULT_CONFIG.limits.ring_buffer_bytes})
   -h, --help                   show this help
 
 Examples:
@@ -128,7 +126,7 @@ Examples:
 function flagValue(flag: ConfigFlag, raw: string | boolean): unknown {
   if (flag.kind === "boolean") return raw;
   const text = raw as string;
-  if (flag.kind === "number") return DECIMAL.test(text) ? Number(text) : text;
+  if (flag.kind === "number") return decimalValue(text);
   if (flag.name === "metrics-listen" && text === METRICS_OFF) return null;
   return text;
 }

@@ -7,7 +7,8 @@
  */
 import { LISTEN_ADDRESS_FORMAT, parseListenAddress } from "../config/listen_address.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
-import { parseCommandArgs } from "./parse_command_args.ts";
+import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
+import { numberFrom } from "../config/config_schema.ts";
 import {
   type AgentSnapshot,
   renderTopFrame,
@@ -23,6 +24,7 @@ import { writeAll } from "../write_all.ts";
 
 const DEFAULT_AGENT = "127.0.0.1:9464";
 const DEFAULT_INTERVAL_SECONDS = 1;
+const INTERVAL_SECONDS = numberFrom(0.1, 3600);
 /** Longest wait for one answer from the agent. */
 const REQUEST_TIMEOUT_MS = 5000;
 /** Frame size when stdout is not a terminal: a usual width, and every session. */
@@ -81,7 +83,7 @@ export function parseTopArgs(args: string[]): TopArgs {
     },
   }, {
     command: "top",
-    expects: (option) => option === "--agent" ? LISTEN_ADDRESS_FORMAT : "seconds from 0.1 to 3600",
+    expects: (option) => option === "--agent" ? LISTEN_ADDRESS_FORMAT : INTERVAL_SECONDS.expected,
   });
   const address = parseListenAddress(values.agent);
   if (address === undefined) {
@@ -90,15 +92,9 @@ export function parseTopArgs(args: string[]): TopArgs {
     );
   }
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
-  let intervalSeconds = DEFAULT_INTERVAL_SECONDS;
-  if (values.interval !== undefined) {
-    intervalSeconds = Number(values.interval);
-    if (values.interval.trim() === "" || !(intervalSeconds >= 0.1 && intervalSeconds <= 3600)) {
-      throw new UsageError(
-        `Option --interval must be a number of seconds from 0.1 to 3600, got "${values.interval}".`,
-      );
-    }
-  }
+  const intervalSeconds = values.interval === undefined
+    ? DEFAULT_INTERVAL_SECONDS
+    : numberOption("--interval", values.interval, INTERVAL_SECONDS);
   return {
     agent: values.agent,
     url: `http://${host}:${address.port}/sessions`,

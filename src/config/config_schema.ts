@@ -61,18 +61,21 @@ function isNumber(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value);
 }
 
-function numberFrom(min: number, max: number): ValueRule<number> {
+/** A finite number from `min` to `max`, inclusive. */
+export function numberFrom(min: number, max: number): ValueRule<number> {
   return new ValueRule(
     `a number from ${min} to ${max}`,
     (value) => isNumber(value) && value >= min && value <= max,
   );
 }
 
-function positiveNumber(): ValueRule<number> {
+/** A finite number greater than 0. */
+export function positiveNumber(): ValueRule<number> {
   return new ValueRule("a number greater than 0", (value) => isNumber(value) && value > 0);
 }
 
-function integerFrom(min: number, max: number): ValueRule<number> {
+/** An integer from `min` to `max`, inclusive. */
+export function integerFrom(min: number, max: number): ValueRule<number> {
   return new ValueRule(
     `an integer from ${min} to ${max}`,
     (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max,

@@ -54,7 +54,7 @@ Deno.test({
     assert.equal(ring.code, 2);
     assert.equal(
       ring.stderr.trim(),
-      "ghost-hunter: Option --ring-buffer-bytes expects a power of two >= 4096, got 5000.",
+      'ghost-hunter: Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000".',
     );
   },
 });

@@ -110,9 +110,12 @@ Deno.test("replay arguments: defaults, values, and one-line usage errors", () =>
     [[], /^Replay needs exactly one trace FILE \(or "-" for stdin\), got 0\.$/],
     [["a", "b"], /got 2\.$/],
     [["a", "--format", "xml"], /^Option --format must be "json" or "table", got "xml"\.$/],
-    [["a", "--threshold", "2"], /^Option --threshold must be a number from 0 to 1, got "2"\.$/],
+    [["a", "--threshold", "2"], /^Option --threshold expects a number from 0 to 1, got "2"\.$/],
     [["a", "--threshold", "x"], /got "x"\.$/],
-    [["a", "--max-sessions", "0"], /^Option --max-sessions must be an integer ≥ 1, got "0"\.$/],
+    [
+      ["a", "--max-sessions", "0"],
+      /^Option --max-sessions expects an integer from 1 to 1000000, got "0"\.$/,
+    ],
     [
       ["a", "--frobnicate"],
       /^Unknown option --frobnicate: see "ghost-hunter replay --help" for the options\.$/,

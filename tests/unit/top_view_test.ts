@@ -422,5 +422,8 @@ Deno.test("ghost-hunter top: exit 1 with one line when the agent is unreachable,
   );
   const bad = await runTop(["--interval", "0.01"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /^ghost-hunter: Option --interval must be/);
+  assert.match(
+    bad.stderr,
+    /^ghost-hunter: Option --interval expects a number from 0.1 to 3600, got "0.01"\.\n$/,
+  );
 });
