@@ -18,7 +18,7 @@
 import { syntheticHumanTyping } from "../tools/sessions/automation_sessions.ts";
 import { ScoringEngine } from "../src/score/scoring_engine.ts";
 import { AgentOnPty, sleep } from "../tests/support/agent.ts";
-import { kernelTestBlocker } from "../tests/support/kernel_gate.ts";
+import { kernelBlocker } from "../tests/support/gate.ts";
 
 const SESSIONS = 10_000;
 const INPUTS_PER_SESSION = 30;
@@ -56,7 +56,7 @@ function rssOf(pid: number): number {
 }
 
 async function liveAgentIdleRss(): Promise<string> {
-  const blocker = kernelTestBlocker();
+  const blocker = kernelBlocker();
   if (blocker !== undefined) return `skipped: ${blocker}`;
   const agent = await AgentOnPty.start(["--dry-run"], "Probe attached");
   try {

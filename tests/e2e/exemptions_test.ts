@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 import {
   alertActions,
@@ -26,7 +26,7 @@ async function typeScripted(pty: Pty, lines: number, tag: string): Promise<void>
 
 Deno.test({
   name: "exemptions: an allowlisted terminal is never scored or held",
-  ignore: skipWithoutKernel("allowlist"),
+  ignore: skipOrFail("allowlist", kernelBlocker()),
   async fn() {
     const shell = new Pty();
     const config = await Deno.makeTempFile({ suffix: ".json" });
@@ -47,7 +47,7 @@ Deno.test({
 
 Deno.test({
   name: "exemptions: the agent's own terminal is scored, alerts, but is never held",
-  ignore: skipWithoutKernel("own terminal"),
+  ignore: skipOrFail("own terminal", kernelBlocker()),
   async fn() {
     const agent = await AgentOnPty.start([], "Probe attached");
     try {
@@ -70,7 +70,7 @@ Deno.test({
 
 Deno.test({
   name: "exemptions: a restarted agent releases what a killed agent and guardian left held",
-  ignore: skipWithoutKernel("restart release"),
+  ignore: skipOrFail("restart release", kernelBlocker()),
   async fn() {
     const first = await AgentOnPty.start(["--max-delay-ms", "30000"], "Probe attached");
     const shell = new Pty();

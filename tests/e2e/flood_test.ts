@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 
 const FLOOD_WRITES = 200_000;
@@ -26,7 +26,7 @@ async function isAlive(agent: AgentOnPty, exited: () => boolean): Promise<boolea
 
 Deno.test({
   name: "flood: a 4 KiB ring overflows, drops are counted, the agent survives and keeps scoring",
-  ignore: skipWithoutKernel("flood"),
+  ignore: skipOrFail("flood", kernelBlocker()),
   async fn() {
     const agent = await AgentOnPty.start(
       ["--dry-run", "--ring-buffer-bytes", "4096", "--log-level", "info"],

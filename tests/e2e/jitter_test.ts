@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import type { Pty } from "../support/pty.ts";
 import {
   alertActions,
@@ -52,7 +52,7 @@ async function typeLine(pty: Pty, line: string, output: string, pauseMs = 120): 
 
 Deno.test({
   name: "jitter: a scripted session is delayed by Exponential(λ) draws, invisibly",
-  ignore: skipWithoutKernel("jitter delays"),
+  ignore: skipOrFail("jitter delays", kernelBlocker()),
   async fn() {
     const agent = await AgentOnPty.start(
       ["--log-level", "debug", "--max-delay-ms", "30000"],
@@ -150,7 +150,7 @@ async function outsideLoopGaps(): Promise<number[]> {
 Deno.test({
   name:
     "jitter: outside processes are untouched; SIGKILL of the agent releases the session within 1 s",
-  ignore: skipWithoutKernel("jitter fail-safe"),
+  ignore: skipOrFail("jitter fail-safe", kernelBlocker()),
   async fn() {
     const { agent, shell } = await startHeldSession();
     try {
@@ -196,7 +196,7 @@ function shellProcessStates(slavePath: string): string[] {
 
 Deno.test({
   name: "jitter: --dry-run alerts with dry_run true and delays nothing",
-  ignore: skipWithoutKernel("jitter dry run"),
+  ignore: skipOrFail("jitter dry run", kernelBlocker()),
   async fn() {
     const agent = await AgentOnPty.start(["--dry-run", "--log-level", "debug"], "Probe attached");
     const shell = await startScriptedShell();
@@ -228,7 +228,7 @@ Deno.test({
 
 Deno.test({
   name: "jitter: a session that ends while held is released and reported ended",
-  ignore: skipWithoutKernel("jitter session end"),
+  ignore: skipOrFail("jitter session end", kernelBlocker()),
   async fn() {
     const { agent, shell } = await startHeldSession();
     try {

@@ -19,7 +19,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
+import { humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { type Libc, openLibc } from "../../ffi/libc.ts";
 import { osError } from "../../src/kernel/os_error.ts";
 import { type InputEvent, loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
@@ -216,7 +216,7 @@ async function clockTicksPerSecond(): Promise<number> {
 
 Deno.test({
   name: "load: 200 concurrent pty sessions for 65 s — no drops, every script alerted, no human",
-  ignore: skipWithoutKernel("load") || skipWithoutHumanData("load"),
+  ignore: skipOrFail("load", kernelBlocker(), humanDataBlocker()),
   async fn() {
     const sessions = [...await humanSessions(), ...automationSessions()];
     const schedule = mergedSchedule(sessions);

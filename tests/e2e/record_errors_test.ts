@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { AGENT_PATH } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
 function runAgent(args: string[], prefix: string[] = []): Promise<FinishedCommand> {
@@ -21,7 +21,7 @@ const DROP_BPF_CAPS = [
 
 Deno.test({
   name: "record: without CAP_BPF it names the cause and the fix, and leaves no file",
-  ignore: skipWithoutKernel("record without capabilities"),
+  ignore: skipOrFail("record without capabilities", kernelBlocker()),
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
@@ -42,7 +42,7 @@ Deno.test({
 
 Deno.test({
   name: "record: bad flags exit 2 with one line",
-  ignore: skipWithoutKernel("record bad flags"),
+  ignore: skipOrFail("record bad flags", kernelBlocker()),
   async fn() {
     const unknown = await runAgent(["record", "--bogus"]);
     assert.equal(unknown.code, 2);
@@ -61,7 +61,7 @@ Deno.test({
 
 Deno.test({
   name: "record: --duration stops by itself, writes a 0600 trace with its header, exits 0",
-  ignore: skipWithoutKernel("record duration"),
+  ignore: skipOrFail("record duration", kernelBlocker()),
   async fn() {
     const dir = await Deno.makeTempDir();
     try {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 import type { TraceEvent } from "../../src/trace/trace_event.ts";
 
@@ -54,7 +54,7 @@ const KEYSTROKES = ["l", "s", " ", "-", "l", "\x1b[A", "\t", "x", "\r"];
 
 Deno.test({
   name: "record: terminal timing on real ptys",
-  ignore: skipWithoutKernel("record: terminal timing on real ptys"),
+  ignore: skipOrFail("record: terminal timing on real ptys", kernelBlocker()),
   async fn(t) {
     const agent = await AgentOnPty.start(["record"], '"ghost_hunter_trace"');
     const typedBy = new Map<Pty, Typed[]>();

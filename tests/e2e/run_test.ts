@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutHumanData, skipWithoutKernel } from "../support/kernel_gate.ts";
+import { humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 import { loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
 
@@ -35,7 +35,7 @@ async function typeHuman(pty: Pty): Promise<void> {
 
 Deno.test({
   name: "run: a scripted pty session is alerted and jittered, a human one never",
-  ignore: skipWithoutKernel("run detection") || skipWithoutHumanData("run detection"),
+  ignore: skipOrFail("run detection", kernelBlocker(), humanDataBlocker()),
   async fn() {
     const agent = await AgentOnPty.start(["--log-level", "debug"], "Probe attached");
     const scripted = new Pty();

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 
 const TEST_NAME = "a secret typed into a recorded, scored pty is in no trace, log, alert or metric";
@@ -54,7 +54,7 @@ function assertFileMode0600(path: string): void {
 
 Deno.test({
   name: TEST_NAME,
-  ignore: skipWithoutKernel(TEST_NAME),
+  ignore: skipOrFail(TEST_NAME, kernelBlocker()),
   async fn() {
     const hex = randomHex(12);
     const secret = `GH-SECRET-${hex}`;

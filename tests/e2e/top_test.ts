@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { AGENT_PATH, AgentOnPty, sleep } from "../support/agent.ts";
-import { skipWithoutKernel } from "../support/kernel_gate.ts";
+import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 
 const ROWS = 30;
@@ -55,7 +55,7 @@ async function waitForFrame(
 
 Deno.test({
   name: "top: the running agent's scripted session shows as alerted on a real terminal",
-  ignore: skipWithoutKernel("top live view"),
+  ignore: skipOrFail("top live view", kernelBlocker()),
   async fn() {
     const port = freeLoopbackPort();
     const agent = await AgentOnPty.start(

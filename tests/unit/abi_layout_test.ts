@@ -15,7 +15,7 @@ import {
   PROBE_CONFIG_LAYOUT,
   TTY_EVENT_LAYOUT,
 } from "../../src/kernel/abi.ts";
-import { REPO_ROOT, skipWithoutBuild } from "../support/build_gate.ts";
+import { buildBlocker, REPO_ROOT, skipOrFail } from "../support/gate.ts";
 
 const TS_LAYOUTS: Record<string, Record<string, number>> = {
   gh_tty_event: TTY_EVENT_LAYOUT,
@@ -44,10 +44,13 @@ function run(command: string, args: string[]): string {
 
 Deno.test({
   name: "abi: TypeScript layouts equal the BTF of the compiled probe",
-  ignore: skipWithoutBuild("abi BTF layout", {
-    tools: ["bpftool"],
-    files: ["build/probe.bpf.o"],
-  }),
+  ignore: skipOrFail(
+    "abi BTF layout",
+    buildBlocker({
+      tools: ["bpftool"],
+      files: ["build/probe.bpf.o"],
+    }),
+  ),
   fn() {
     const btf = JSON.parse(
       run("bpftool", [
@@ -83,7 +86,7 @@ Deno.test({
 
 Deno.test({
   name: "abi: layouts, enum values and a golden event from C",
-  ignore: skipWithoutBuild("abi golden bytes", { tools: ["clang"] }),
+  ignore: skipOrFail("abi golden bytes", buildBlocker({ tools: ["clang"] })),
   fn() {
     const binary = Deno.makeTempFileSync({ prefix: "gh-abi-golden-" });
     try {

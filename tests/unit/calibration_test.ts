@@ -6,24 +6,15 @@ import {
 } from "../../tools/sessions/human_sessions.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { CATCH_WITHIN_INPUTS, formatCalibration, runCalibration } from "../../tools/calibrate.ts";
+import { humanDataBlocker, skipOrFail } from "../support/gate.ts";
 
-const dataDir = findDataDir();
-const required = Deno.env.get("GHOST_HUNTER_CI") === "1";
-if (dataDir === undefined && !required) {
-  console.log(
-    "calibration_test: Aalto sample not found at ../shared/data/aalto-136m-sample (set GHOST_HUNTER_DATA_DIR); skipping the calibration run.",
-  );
-}
+const CALIBRATION = "calibration on the Aalto sample meets the targets";
 
 Deno.test({
-  name: "calibration on the Aalto sample meets the targets",
-  ignore: dataDir === undefined && !required,
+  name: CALIBRATION,
+  ignore: skipOrFail(CALIBRATION, humanDataBlocker()),
   async fn() {
-    assert.ok(
-      dataDir !== undefined,
-      "GHOST_HUNTER_CI=1 but the Aalto sample is missing: set GHOST_HUNTER_DATA_DIR.",
-    );
-    const result = await runCalibration({ dataDir });
+    const result = await runCalibration({ dataDir: findDataDir()! });
     console.log(formatCalibration(result));
     for (const row of result.human) {
       assert.ok(row.sessions >= 400, `${row.variant}: ${row.sessions} sessions`);

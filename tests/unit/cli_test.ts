@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { VERSION } from "../../src/version.ts";
-import { REPO_ROOT } from "../support/build_gate.ts";
+import { REPO_ROOT } from "../support/gate.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
 function ghostHunter(...args: string[]): Promise<FinishedCommand> {

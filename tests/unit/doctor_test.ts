@@ -9,18 +9,7 @@ import { parseLibbpfVersion } from "../../src/doctor/libbpf_check.ts";
 import { mountPointsOfType } from "../../src/actuation/mounts.ts";
 import type { DoctorCheck } from "../../src/doctor/doctor_check.ts";
 import { formatDoctorTable, runDoctor } from "../../src/doctor/run_doctor.ts";
-
-const REPO_ROOT = new URL("../..", import.meta.url).pathname;
-
-/** True (with the reason printed) where the machine tests cannot run; throws in CI. */
-function skipUnlessRoot(testName: string): boolean {
-  if (Deno.uid() === 0) return false;
-  if (Deno.env.get("GHOST_HUNTER_CI") === "1") {
-    throw new Error(`Test "${testName}" cannot run in CI: not running as root`);
-  }
-  console.error(`skipping "${testName}": not running as root`);
-  return true;
-}
+import { REPO_ROOT, rootBlocker, skipOrFail } from "../support/gate.ts";
 
 interface DoctorJson {
   ok: boolean;
@@ -65,7 +54,7 @@ async function leftoverTestCgroups(report: DoctorJson): Promise<string[]> {
 }
 
 const allPass = "doctor as root: every default check passes, leaving no cgroup behind";
-Deno.test({ name: allPass, ignore: skipUnlessRoot(allPass) }, async () => {
+Deno.test({ name: allPass, ignore: skipOrFail(allPass, rootBlocker()) }, async () => {
   const { code, report } = await doctorJson([]);
   assert.deepEqual(report.checks.filter((c) => !c.ok), [], "no failed check");
   assert.equal(report.ok, true);
@@ -74,7 +63,7 @@ Deno.test({ name: allPass, ignore: skipUnlessRoot(allPass) }, async () => {
 });
 
 const noCaps = "doctor without CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN fails with the fix";
-Deno.test({ name: noCaps, ignore: skipUnlessRoot(noCaps) }, async () => {
+Deno.test({ name: noCaps, ignore: skipOrFail(noCaps, rootBlocker()) }, async () => {
   const dropped = "-bpf,-perfmon,-sys_admin";
   const { code, report } = await doctorJson([
     "setpriv",
