@@ -1,20 +1,18 @@
 /**
- * Reads the probe's BPF ring buffer from user space without libbpf's
- * callbacks: the ring is memory-mapped and read with typed arrays, and
- * waiting happens in `epoll_wait` on a worker thread, so the event loop is
- * never blocked.
+ * The shell around the probe's BPF ring buffer: maps it into memory and
+ * waits for it in `epoll_wait` on a worker thread, so the event loop is never
+ * blocked. Reading records is the pure `drainRing` (ring_drain.ts), which
+ * this class runs over the mapping.
  *
- * Layout (kernel/bpf/ringbuf.c): page 0 holds the consumer position (ours to
- * write), page 1 the producer position, then the data area mapped twice so a
- * record that wraps reads as one contiguous run. Each record is an 8-byte
- * header (u32 length with BUSY and DISCARD bits, u32 page offset) followed by
- * the sample, rounded up to 8 bytes.
+ * Mapping (kernel/bpf/ringbuf.c): page 0 holds the consumer position (ours to
+ * write), page 1 the producer position, then the data area mapped twice.
  *
  * @module
  */
 import { type Libc, openLibc } from "../../ffi/libc.ts";
 import { decodeTtyEvent, type TtyEvent } from "./abi.ts";
 import { osError } from "./os_error.ts";
+import { drainRing, type RingView } from "./ring_drain.ts";
 
 const PROT_READ = 1;
 const PROT_WRITE = 2;
@@ -25,10 +23,6 @@ const EPOLL_CTL_ADD = 1;
 const EPOLLIN = 1;
 const EPOLL_EVENT_SIZE = 12;
 const EINTR = 4;
-const RECORD_HEADER_SIZE = 8;
-const BUSY_BIT = 0x80000000;
-const DISCARD_BIT = 0x40000000;
-const LENGTH_MASK = 0x3fffffff;
 const PAGE_SIZE = 4096;
 
 function isMapped(pointer: Deno.PointerValue): pointer is Deno.PointerObject {
@@ -41,10 +35,7 @@ export class RingBufferReader {
   #size: number;
   #consumerPage: Deno.PointerValue;
   #producerPages: Deno.PointerValue;
-  #consumerPosition: BigUint64Array;
-  #producerPosition: BigUint64Array;
-  #data: DataView;
-  #lengths: Uint32Array;
+  #ring: RingView;
   #epollFd: number;
   #epollEvents = new Uint8Array(EPOLL_EVENT_SIZE);
   #pendingWait: Promise<number> | null = null;
@@ -90,10 +81,13 @@ export class RingBufferReader {
       this.#producerPages!,
       PAGE_SIZE + 2 * size,
     );
-    this.#consumerPosition = new BigUint64Array(consumer, 0, 1);
-    this.#producerPosition = new BigUint64Array(producer, 0, 1);
-    this.#data = new DataView(producer, PAGE_SIZE, 2 * size);
-    this.#lengths = new Uint32Array(producer, PAGE_SIZE, (2 * size) / 4);
+    this.#ring = {
+      size,
+      consumerPosition: new BigUint64Array(consumer, 0, 1),
+      producerPosition: new BigUint64Array(producer, 0, 1),
+      data: new DataView(producer, PAGE_SIZE, 2 * size),
+      words: new Uint32Array(producer, PAGE_SIZE, (2 * size) / 4),
+    };
     const event = new DataView(new ArrayBuffer(EPOLL_EVENT_SIZE));
     event.setUint32(0, EPOLLIN, true);
     const rc = libc.symbols.epoll_ctl(
@@ -115,23 +109,8 @@ export class RingBufferReader {
    * still writing. Synchronous and bounded by what is in the ring.
    */
   drain(onEvent: (event: TtyEvent) => void): number {
-    let consumer = Number(Atomics.load(this.#consumerPosition, 0));
-    const producer = Number(Atomics.load(this.#producerPosition, 0));
-    const mask = this.#size - 1;
-    let count = 0;
-    while (consumer < producer) {
-      const offset = consumer & mask;
-      const header = Atomics.load(this.#lengths, offset / 4);
-      if (header & BUSY_BIT) break;
-      const length = header & LENGTH_MASK;
-      if (!(header & DISCARD_BIT)) {
-        onEvent(decodeTtyEvent(this.#data, offset + RECORD_HEADER_SIZE));
-        count++;
-      }
-      consumer += (length + RECORD_HEADER_SIZE + 7) & ~7;
-      Atomics.store(this.#consumerPosition, 0, BigInt(consumer));
-    }
-    return count;
+    const data = this.#ring.data;
+    return drainRing(this.#ring, (offset) => onEvent(decodeTtyEvent(data, offset)));
   }
 
   /**
