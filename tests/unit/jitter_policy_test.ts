@@ -6,6 +6,7 @@ import {
   type JitterPolicyOptions,
 } from "../../src/response/jitter_policy.ts";
 import { Xoshiro128 } from "../../src/response/xoshiro128.ts";
+import { DEFAULT_CONFIG } from "../../src/config/defaults.ts";
 
 /** A uniform source that always returns `u`: every delay is −ln(1 − u)/λ. */
 function constant(u: number) {
@@ -80,6 +81,25 @@ Deno.test("each input of a jittered session gets its inverse-transform delay", (
     lambda,
   });
   assert.deepEqual(p.onEvent("pts/1", { t: 2001, dir: "out", bytes: 1 }), []);
+});
+
+Deno.test("a draw past the cap is cut to the cap, by default the config's max_delay_ms", () => {
+  // u this close to 1 draws −ln(10⁻⁹)/λ ≈ 20.7/λ s, far past any cap here.
+  const u = 1 - 1e-9;
+  for (
+    const [options, cap] of [
+      [{ maxDelaySeconds: 0.25 }, 0.25],
+      [{}, DEFAULT_CONFIG.max_delay_ms / 1000],
+    ] as const
+  ) {
+    const p = policy({ rng: constant(u), ...options });
+    inputs(p, "pts/1", every(0, 100, 20));
+    p.onScore("pts/1", 1900, 0.8);
+    assert.ok(-Math.log(1 - u) / p.lambdaOf("pts/1")! > cap);
+    const [delay] = p.onEvent("pts/1", { t: 2000, dir: "in", bytes: 1 });
+    assert.ok(delay?.kind === "delay");
+    assert.equal(delay.seconds, cap);
+  }
 });
 
 Deno.test("a session that waits out each delay keeps its λ", () => {
@@ -264,37 +284,59 @@ Deno.test("a session that keeps its tempo under jitter is not confirmed", () => 
   }
 });
 
-Deno.test("delays come only between a start and a stop, within the cap", () => {
+Deno.test("delays come only between a start and a stop, within the cap, and reach it", () => {
+  const CAP_SECONDS = 0.5;
+  // Weighted so that sessions do jitter: most scores cross the threshold and
+  // most events are inputs, seconds apart, so λ is low and many draws
+  // exceed the cap.
   const operation = fc.oneof(
-    fc.record({
-      op: fc.constant("event" as const),
-      session: fc.constantFrom("a", "b", "c", "d"),
-      gap: fc.integer({ min: 0, max: 3000 }),
-      dir: fc.constantFrom("in" as const, "out" as const),
-    }),
-    fc.record({
-      op: fc.constant("score" as const),
-      session: fc.constantFrom("a", "b", "c", "d"),
-      gap: fc.integer({ min: 0, max: 100 }),
-      score: fc.double({ min: 0, max: 1, noNaN: true }),
-    }),
-    fc.record({
-      op: fc.constant("end" as const),
-      session: fc.constantFrom("a", "b", "c", "d"),
-      gap: fc.constant(0),
-    }),
-    fc.record({
-      op: fc.constant("tick" as const),
-      session: fc.constant(""),
-      gap: fc.integer({ min: 0, max: 5000 }),
-    }),
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        op: fc.constant("event" as const),
+        session: fc.constantFrom("a", "b", "c", "d"),
+        gap: fc.integer({ min: 0, max: 3000 }),
+        dir: fc.constantFrom("in" as const, "in" as const, "in" as const, "out" as const),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant("score" as const),
+        session: fc.constantFrom("a", "b", "c", "d"),
+        gap: fc.integer({ min: 0, max: 100 }),
+        score: fc.oneof(
+          fc.double({ min: 0.72, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 1, noNaN: true }),
+        ),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant("end" as const),
+        session: fc.constantFrom("a", "b", "c", "d"),
+        gap: fc.constant(0),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant("tick" as const),
+        session: fc.constant(""),
+        gap: fc.integer({ min: 0, max: 5000 }),
+      }),
+    },
   );
+  let starts = 0;
+  let delays = 0;
+  let atCap = 0;
   fc.assert(
-    fc.property(fc.array(operation, { maxLength: 300 }), (operations) => {
+    fc.property(fc.array(operation, { minLength: 100, maxLength: 300 }), (operations) => {
       const p = policy({
         maxSessions: 3,
         idleTimeoutMs: 4000,
-        maxDelaySeconds: 0.5,
+        maxDelaySeconds: CAP_SECONDS,
         releaseUpdates: 2,
       });
       const jittering = new Set<string>();
@@ -314,17 +356,28 @@ Deno.test("delays come only between a start and a stop, within the cap", () => {
             assert.ok(!jittering.has(decision.session));
             assert.ok(decision.lambda >= 0.1 && decision.lambda <= 50);
             jittering.add(decision.session);
+            starts++;
           } else if (decision.kind === "jitter-stop") {
             assert.ok(jittering.delete(decision.session));
           } else if (decision.kind === "delay") {
             assert.ok(jittering.has(decision.session));
-            assert.ok(decision.seconds >= 0 && decision.seconds <= 0.5);
+            assert.ok(
+              decision.seconds >= 0 && decision.seconds <= CAP_SECONDS,
+              `delay ${decision.seconds} s over the ${CAP_SECONDS} s cap`,
+            );
+            delays++;
+            if (decision.seconds === CAP_SECONDS) atCap++;
           }
         }
         assert.ok(p.sessionCount <= 3);
       }
     }),
+    { numRuns: 100 },
   );
+  // What the runs exercised: here about 1,600 starts, 1,350 delays and 230 at the cap.
+  assert.ok(starts >= 800, `${starts} jitter starts`);
+  assert.ok(delays >= 600, `${delays} delays`);
+  assert.ok(atCap >= 100, `${atCap} delays at the cap`);
 });
 
 Deno.test("the policy rejects bad scores, times and options", () => {
