@@ -50,8 +50,6 @@ export interface LimitsConfig {
   ring_buffer_bytes: number;
   /** Entries of the kernel jitter command map. */
   jitter_map_entries: number;
-  /** Writer Workers performing map updates and actuation. */
-  writer_workers: number;
 }
 
 /** Everything `ghost-hunter run` can be configured with. */

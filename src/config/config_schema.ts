@@ -164,6 +164,5 @@ export const CONFIG_SCHEMA: SchemaOf<Config> = {
     max_sessions: integerFrom(1, 1_000_000),
     ring_buffer_bytes: powerOfTwoFrom(4096, 1 << 30),
     jitter_map_entries: integerFrom(1, 1_000_000),
-    writer_workers: integerFrom(1, 64),
   },
 };

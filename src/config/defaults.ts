@@ -25,7 +25,6 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
     max_sessions: 4096,
     ring_buffer_bytes: 1_048_576,
     jitter_map_entries: 4096,
-    writer_workers: 1,
   }),
 });
 

@@ -74,8 +74,8 @@ const REFUSALS: [document: unknown, message: string][] = [
     '"limits.ring_buffer_bytes" must be a power of two from 4096 to 1073741824, got 5000.',
   ],
   [
-    { limits: { writer_workers: 0 } },
-    '"limits.writer_workers" must be an integer from 1 to 64, got 0.',
+    { limits: { jitter_map_entries: 0 } },
+    '"limits.jitter_map_entries" must be an integer from 1 to 1000000, got 0.',
   ],
   [{ limits: [] }, '"limits" must be a JSON object, got an array.'],
   [[], "the file must be a JSON object, got an array."],
@@ -86,7 +86,7 @@ const REFUSALS: [document: unknown, message: string][] = [
   ],
   [
     { limits: { max_session: 10 } },
-    'unknown key "limits.max_session"; the keys of "limits" are max_sessions, ring_buffer_bytes, jitter_map_entries, writer_workers.',
+    'unknown key "limits.max_session"; the keys of "limits" are max_sessions, ring_buffer_bytes, jitter_map_entries.',
   ],
 ];
 
