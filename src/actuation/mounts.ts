@@ -1,6 +1,6 @@
 /**
- * Finds mounted file systems by type in /proc/mounts, for the doctor checks
- * that need cgroup2 and tracefs.
+ * Finds mounted file systems by type in /proc/mounts: the cgroup v2 mount
+ * that the freezer and the doctor checks use.
  *
  * @module
  */

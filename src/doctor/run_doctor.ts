@@ -9,7 +9,6 @@ import type { DoctorCheck } from "./doctor_check.ts";
 import { kernelVersionCheck } from "./kernel_version_check.ts";
 import { btfCheck } from "./btf_check.ts";
 import { capabilitiesCheck } from "./capabilities_check.ts";
-import { tracefsCheck } from "./tracefs_check.ts";
 import { cgroupFreezerCheck, cgroupV2Check } from "./cgroup_checks.ts";
 import { libbpfCheck } from "./libbpf_check.ts";
 import { probeCheck } from "./probe_check.ts";
@@ -19,7 +18,6 @@ export const DEFAULT_CHECKS: readonly DoctorCheck[] = [
   kernelVersionCheck,
   btfCheck,
   capabilitiesCheck,
-  tracefsCheck,
   cgroupV2Check,
   cgroupFreezerCheck,
   libbpfCheck,
