@@ -64,13 +64,6 @@ async function main(args: string[]): Promise<number> {
   const name = named ? first : DEFAULT_COMMAND;
   const rest = named ? afterFirst : args;
   const command = findCommand(name);
-  if (command === undefined && !named) {
-    throw new EnvironmentError(
-      `Cannot start the live agent: this build has no "${DEFAULT_COMMAND}" command; use one of ${
-        COMMANDS.map((c) => c.name).join(", ")
-      }.`,
-    );
-  }
   if (command === undefined) {
     throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list.`);
   }
