@@ -9,7 +9,7 @@ import { DEFAULT_IMPOSTOR_MODEL } from "../../src/profile/default_model.ts";
 import { FEATURE_COUNT } from "../../src/profile/timing_window.ts";
 import { loadParticipantTyping } from "../../tools/sessions/human_sessions.ts";
 import { runImpostorEvaluation } from "../../tools/impostor_evaluation.ts";
-import { skipWithoutHumanData } from "../support/kernel_gate.ts";
+import { humanDataBlocker, skipOrFail } from "../support/gate.ts";
 
 const unit: ImpostorModel = {
   withinSd: new Array(FEATURE_COUNT).fill(0.1),
@@ -76,8 +76,13 @@ Deno.test("Fitting recovers the within and population spreads and puts the bound
   assert.throws(() => fitImpostorModel(samples.slice(0, 1), 0.01), /need at least 2 people/);
 });
 
-Deno.test("The shipped model is what calibration fits, and beats the naive baseline on held-out people", async () => {
-  if (skipWithoutHumanData("shipped impostor model")) return;
+const SHIPPED_MODEL =
+  "The shipped model is what calibration fits, and beats the naive baseline on held-out people";
+
+Deno.test({
+  name: SHIPPED_MODEL,
+  ignore: skipOrFail(SHIPPED_MODEL, humanDataBlocker()),
+}, async () => {
   const result = await runImpostorEvaluation({ typing: await loadParticipantTyping({}) });
   const fitted = result.model;
   const close = (a: readonly number[], b: readonly number[]) =>
