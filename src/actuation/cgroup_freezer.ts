@@ -66,16 +66,6 @@ export class CgroupFreezer {
     return new CgroupFreezer(mount, await readHeldState());
   }
 
-  /** The directory under which session cgroups are made. */
-  get base(): string {
-    return this.#base;
-  }
-
-  /** Sessions currently held (moved into their cgroup). */
-  get sessions(): string[] {
-    return Object.keys(this.#state);
-  }
-
   /**
    * Moves `pids` (a session's processes) into the session's cgroup, frozen
    * or not as `frozen` says. Resolves to how many were moved.
