@@ -1,11 +1,11 @@
 /**
  * libc symbols used by the agent: memory maps for the ring buffer, epoll to
- * wait on it without blocking the event loop, errno, the monotonic clock,
- * and pseudo-terminals (the tests and benchmarks drive real ptys).
+ * wait on it without blocking the event loop, errno and the monotonic clock.
+ * (The pseudo-terminal symbols the tests use are in tests/support/pty_libc.ts.)
  *
  * @module
  */
-import { openFirst } from "./library_path.ts";
+import { type LibraryCandidates, openFirst } from "./library_path.ts";
 
 /** The libc functions ghost-hunter calls, with their C signatures. */
 export const LIBC_SYMBOLS = {
@@ -78,58 +78,18 @@ export const LIBC_SYMBOLS = {
     ],
     result: "i32",
   },
-  /** int posix_openpt(int flags) */
-  posix_openpt: {
-    parameters: ["i32"], // int flags
-    result: "i32",
-  },
-  /** int grantpt(int fd) */
-  grantpt: {
-    parameters: ["i32"], // int fd
-    result: "i32",
-  },
-  /** int unlockpt(int fd) */
-  unlockpt: {
-    parameters: ["i32"], // int fd
-    result: "i32",
-  },
-  /** int ptsname_r(int fd, char *buf, size_t buflen) */
-  ptsname_r: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // char *buf
-      "usize", // size_t buflen
-    ],
-    result: "i32",
-  },
-  /** ssize_t write(int fd, const void *buf, size_t count) */
-  write: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // const void *buf
-      "usize", // size_t count
-    ],
-    result: "isize",
-  },
-  /** ssize_t read(int fd, void *buf, size_t count), on a worker thread */
-  read: {
-    parameters: [
-      "i32", // int fd
-      "buffer", // void *buf
-      "usize", // size_t count
-    ],
-    result: "isize",
-    nonblocking: true,
-  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** An open libc. */
 export type Libc = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>;
 
-/** Opens libc: `$GHOST_HUNTER_LIBC` if set, else `libc.so.6`. */
+/** Where libc is looked for: `$GHOST_HUNTER_LIBC` if set, else `libc.so.6`. */
+export const LIBC_CANDIDATES: LibraryCandidates = {
+  envVar: "GHOST_HUNTER_LIBC",
+  sonames: ["libc.so.6"],
+};
+
+/** Opens libc with {@link LIBC_SYMBOLS}. */
 export function openLibc(): Libc {
-  return openFirst(
-    { envVar: "GHOST_HUNTER_LIBC", sonames: ["libc.so.6"] },
-    LIBC_SYMBOLS,
-  );
+  return openFirst(LIBC_CANDIDATES, LIBC_SYMBOLS);
 }

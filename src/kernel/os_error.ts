@@ -6,6 +6,11 @@
  */
 import type { Libc } from "../../ffi/libc.ts";
 
+/** A library handle that can read errno and describe it: libc, through any symbol table. */
+export interface ErrnoLibrary {
+  symbols: Pick<Libc["symbols"], "__errno_location" | "strerror">;
+}
+
 const ERRNO_NAMES: Record<number, string> = {
   1: "EPERM",
   2: "ENOENT",
@@ -25,13 +30,13 @@ const ERRNO_NAMES: Record<number, string> = {
 };
 
 /** The calling thread's errno right after a failed call. */
-export function lastErrno(libc: Libc): number {
+export function lastErrno(libc: ErrnoLibrary): number {
   const location = libc.symbols.__errno_location();
   return location === null ? 0 : new Deno.UnsafePointerView(location).getInt32();
 }
 
 /** "Operation not permitted (EPERM)" for 1. */
-export function describeErrno(libc: Libc, errno: number): string {
+export function describeErrno(libc: ErrnoLibrary, errno: number): string {
   const text = libc.symbols.strerror(errno);
   const description = text === null ? `error ${errno}` : Deno.UnsafePointerView.getCString(text);
   return `${description} (${ERRNO_NAMES[errno] ?? `errno ${errno}`})`;
@@ -56,7 +61,7 @@ export class OsError extends Error {
 
 /** Builds an {@link OsError} for `action` from errno (or from a negative return code). */
 export function osError(
-  libc: Libc,
+  libc: ErrnoLibrary,
   action: string,
   returnCode?: number,
 ): OsError {

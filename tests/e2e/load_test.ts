@@ -20,7 +20,7 @@
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
-import { type Libc, openLibc } from "../../ffi/libc.ts";
+import { openPtyLibc, type PtyLibc } from "../support/pty_libc.ts";
 import { osError } from "../../src/kernel/os_error.ts";
 import { type InputEvent, loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
 import {
@@ -61,13 +61,13 @@ interface ScheduledSession {
  * timed. Nothing comes out of the master, so nothing reads it.
  */
 class SilentPty {
-  readonly #libc: Libc;
+  readonly #libc: PtyLibc;
   readonly #masterFd: number;
   readonly #reader: Deno.ChildProcess;
   /** The session name the probe reports, e.g. `pts/7`. */
   readonly sessionName: string;
 
-  constructor(libc: Libc) {
+  constructor(libc: PtyLibc) {
     this.#libc = libc;
     this.#masterFd = libc.symbols.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     const name = new Uint8Array(128);
@@ -222,7 +222,7 @@ Deno.test({
     const schedule = mergedSchedule(sessions);
     const ticksPerSecond = await clockTicksPerSecond();
     const agent = await AgentOnPty.start(["--dry-run", "--log-level", "info"], "Probe attached");
-    const libc = openLibc();
+    const libc = openPtyLibc();
     const ptys: SilentPty[] = [];
     let rssSampler: ReturnType<typeof setInterval> | undefined;
     let maxRssKiB = rssKiB(agent.pid);

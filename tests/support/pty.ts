@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Libc, openLibc } from "../../ffi/libc.ts";
+import { openPtyLibc, type PtyLibc } from "./pty_libc.ts";
 import { MonotonicClock } from "../../src/kernel/monotonic_clock.ts";
 import { osError } from "../../src/kernel/os_error.ts";
 
@@ -14,7 +14,7 @@ const O_CLOEXEC = 0o2000000;
 
 /** A pty pair whose master this process owns. Close it when done; closing twice is harmless. */
 export class Pty {
-  #libc: Libc;
+  #libc: PtyLibc;
   #masterFd: number;
   #clock = new MonotonicClock();
   #output = "";
@@ -28,7 +28,7 @@ export class Pty {
   readonly slavePath: string;
 
   constructor() {
-    this.#libc = openLibc();
+    this.#libc = openPtyLibc();
     const libc = this.#libc.symbols;
     this.#masterFd = libc.posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     const name = new Uint8Array(128);
