@@ -1,12 +1,55 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The ABI shared by the probe and the agent: every struct that crosses the
- * kernel/user boundary is defined here and nowhere else. Fixed-width fields,
- * named padding, explicit enum values; src/abi.ts mirrors it and
- * tests/unit/abi_layout_test.ts fails when the two drift.
+ * kernel/user boundary is defined here and nowhere else, with the kernel
+ * numbers the probe relies on (syscall numbers, terminal device majors, the
+ * dev_t split). Fixed-width fields, named padding, explicit enum values;
+ * src/kernel/abi.ts mirrors it and tests/unit/abi_layout_test.ts fails when
+ * the two drift, or when a syscall number differs from <asm/unistd.h>.
  */
 #ifndef GHOST_HUNTER_H
 #define GHOST_HUNTER_H
+
+/* Syscall numbers of the hooked syscalls (tp_btf/sys_enter gives only the number). */
+#if defined(__TARGET_ARCH_x86)
+#define GH_NR_READ 0
+#define GH_NR_WRITE 1
+#define GH_NR_POLL 7
+#define GH_NR_SELECT 23
+#define GH_NR_PSELECT6 270
+#define GH_NR_PPOLL 271
+#elif defined(__TARGET_ARCH_arm64)
+#define GH_NR_READ 63
+#define GH_NR_WRITE 64
+#define GH_NR_POLL -1 /* arm64 has only the p- variants */
+#define GH_NR_SELECT -1
+#define GH_NR_PSELECT6 72
+#define GH_NR_PPOLL 73
+#else
+#error "ghost-hunter: unsupported architecture, set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
+#endif
+
+/*
+ * Device numbers as the kernel holds them (MINORBITS = 20), not the stat(2)
+ * encoding: TtyEvent.session_key is one of these.
+ */
+#define GH_DEV_MINOR_BITS 20
+#define GH_DEV_MINOR_MASK ((1U << GH_DEV_MINOR_BITS) - 1)
+#define GH_MKDEV(ma, mi) (((__u32)(ma) << GH_DEV_MINOR_BITS) | (__u32)(mi))
+#define GH_DEV_MAJOR(dev) ((__u32)(dev) >> GH_DEV_MINOR_BITS)
+#define GH_DEV_MINOR(dev) ((__u32)(dev) & GH_DEV_MINOR_MASK)
+
+/* Terminal device majors (Documentation/admin-guide/devices.txt). */
+#define GH_TTY_MAJOR 4            /* vt consoles and serial ttys */
+#define GH_TTYAUX_MAJOR 5         /* /dev/tty, /dev/console, /dev/ptmx */
+#define GH_TTYAUX_MINOR_PTMX 2    /* the highest minor of those three */
+#define GH_PTS_MAJOR_FIRST 136    /* Unix98 pty slaves: 136..143 */
+#define GH_PTS_MAJOR_LAST 143
+
+/* termios c_lflag bits and a poll event bit (vmlinux.h has no macros). */
+#define GH_ICANON 0000002
+#define GH_ECHO 0000010
+#define GH_POLLIN 0x0001
 
 /* What a TtyEvent reports. Zero is never a valid kind. */
 enum gh_event_kind {
@@ -43,7 +86,7 @@ struct gh_tty_event {
 	__u32 tgid;
 	__u32 tid;
 	__u32 uid;
-	__u32 session_key;  /* kernel dev_t of the pty slave / tty: major << 20 | minor */
+	__u32 session_key;  /* kernel dev_t of the pty slave / tty: GH_MKDEV(major, minor) */
 	__u64 bytes;        /* byte count passed to the syscall */
 	char comm[16];
 	__u32 login_id;     /* which login on session_key: a reused pty gets a new one (0: unknown) */

@@ -13,34 +13,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#if defined(__TARGET_ARCH_x86)
-#define GH_NR_READ 0
-#define GH_NR_WRITE 1
-#define GH_NR_POLL 7
-#define GH_NR_SELECT 23
-#define GH_NR_PSELECT6 270
-#define GH_NR_PPOLL 271
-#elif defined(__TARGET_ARCH_arm64)
-#define GH_NR_READ 63
-#define GH_NR_WRITE 64
-#define GH_NR_POLL -1 /* arm64 has only the p- variants */
-#define GH_NR_SELECT -1
-#define GH_NR_PSELECT6 72
-#define GH_NR_PPOLL 73
-#else
-#error "ghost-hunter: unsupported architecture, set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
-#endif
-
-#define GH_MKDEV(ma, mi) (((__u32)(ma) << 20) | (__u32)(mi))
-#define GH_TTY_MAJOR 4            /* vt consoles and serial ttys */
-#define GH_TTYAUX_MAJOR 5         /* /dev/tty, /dev/console, /dev/ptmx */
-#define GH_PTS_MAJOR_FIRST 136    /* Unix98 pty slaves: 136..143 */
-#define GH_PTS_MAJOR_LAST 143
-#define GH_TTYAUX_MINOR_PTMX 2
-#define GH_ICANON 0000002
-#define GH_ECHO 0000010
-#define GH_POLLIN 0x0001
-
 /* Set by the loader before load; constant to the verifier. */
 const volatile struct gh_probe_config gh_config = {};
 
@@ -113,13 +85,13 @@ static __always_inline struct file *current_file(__u64 fd)
 /* Terminal device numbers: pty slaves, vt/serial ttys, /dev/tty, /dev/console, /dev/ptmx. */
 static __always_inline bool is_terminal_rdev(__u32 rdev)
 {
-	__u32 major = rdev >> 20;
+	__u32 major = GH_DEV_MAJOR(rdev);
 
 	if (major >= GH_PTS_MAJOR_FIRST && major <= GH_PTS_MAJOR_LAST)
 		return true;
 	if (major == GH_TTY_MAJOR)
 		return true;
-	return major == GH_TTYAUX_MAJOR && (rdev & 0xfffff) <= GH_TTYAUX_MINOR_PTMX;
+	return major == GH_TTYAUX_MAJOR && GH_DEV_MINOR(rdev) <= GH_TTYAUX_MINOR_PTMX;
 }
 
 static __always_inline __u32 tty_session_key(struct tty_struct *tty)

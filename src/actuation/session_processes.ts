@@ -4,14 +4,15 @@
  *
  * @module
  */
+import { devMajor, devMinor } from "../kernel/abi.ts";
 
 /**
- * The `tty_nr` /proc reports for a probe session key (kernel dev_t
- * `major << 20 | minor`), in the kernel's user-space encoding.
+ * The `tty_nr` /proc reports for a probe session key (a kernel dev_t, see
+ * {@linkcode devMajor}), in the kernel's user-space encoding.
  */
 export function ttyNrOfSessionKey(sessionKey: number): number {
-  const major = sessionKey >>> 20;
-  const minor = sessionKey & 0xfffff;
+  const major = devMajor(sessionKey);
+  const minor = devMinor(sessionKey);
   return ((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0;
 }
 

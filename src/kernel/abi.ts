@@ -1,8 +1,9 @@
 /**
- * The TypeScript side of bpf/ghost_hunter.h: offsets, enum values and the
- * decoder for events read from the ring buffer. Pure: no FFI, so it tests
- * without privileges. tests/unit/abi_layout_test.ts checks every offset here
- * against the BTF of the compiled probe.
+ * The TypeScript side of bpf/ghost_hunter.h: offsets, enum values, device
+ * numbers and the decoder for events read from the ring buffer. Pure: no
+ * FFI, so it tests without privileges. tests/unit/abi_layout_test.ts checks
+ * everything here against the BTF of the compiled probe and against a C
+ * program built from the header.
  *
  * @module
  */
@@ -18,6 +19,27 @@ export const JitterMode = { OFF: 0, FREEZE: 1, SIGSTOP: 2 } as const;
 
 /** `enum gh_counter`: indexes into the probe's counters map. */
 export const Counter = { RINGBUF_DROPS: 0, PASSWORD_SKIPS: 1, MAX: 2 } as const;
+
+/** The kernel's internal dev_t split (`GH_DEV_MINOR_BITS`, `GH_DEV_MINOR_MASK`). */
+export const DEV_T = { MINOR_BITS: 20, MINOR_MASK: 0xfffff } as const;
+
+/** Terminal device majors (`GH_TTY_MAJOR`, `GH_TTYAUX_MAJOR`, `GH_PTS_MAJOR_FIRST`/`_LAST`). */
+export const TerminalMajor = { TTY: 4, TTYAUX: 5, PTS_FIRST: 136, PTS_LAST: 143 } as const;
+
+/** `GH_MKDEV`: a kernel dev_t, as in `TtyEvent.sessionKey`, from its major and minor. */
+export function mkdev(major: number, minor: number): number {
+  return ((major << DEV_T.MINOR_BITS) | minor) >>> 0;
+}
+
+/** `GH_DEV_MAJOR`: the major of a kernel dev_t. */
+export function devMajor(dev: number): number {
+  return dev >>> DEV_T.MINOR_BITS;
+}
+
+/** `GH_DEV_MINOR`: the minor of a kernel dev_t. */
+export function devMinor(dev: number): number {
+  return dev & DEV_T.MINOR_MASK;
+}
 
 /** `struct gh_tty_event`: size and field offsets in bytes. */
 export const TTY_EVENT_LAYOUT = {
@@ -66,7 +88,7 @@ export interface TtyEvent {
   tgid: number;
   tid: number;
   uid: number;
-  /** Kernel dev_t of the session's pty slave or tty: `major << 20 | minor`. */
+  /** Kernel dev_t of the session's pty slave or tty: {@link mkdev}(major, minor). */
   sessionKey: number;
   /**
    * Byte count passed to the syscall, capped at Number.MAX_SAFE_INTEGER: a

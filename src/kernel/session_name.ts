@@ -4,19 +4,19 @@
  * @module
  */
 
-const PTS_MAJOR_FIRST = 136;
-const PTS_MAJOR_LAST = 143;
-const TTY_MAJOR = 4;
+import { devMajor, devMinor, TerminalMajor } from "./abi.ts";
+
+/** Minors of the tty major from here on are serial ports, ttyS0 onwards. */
 const SERIAL_MINOR_FIRST = 64;
 
-/** The terminal name for a probe session key (kernel dev_t `major << 20 | minor`). */
+/** The terminal name for a probe session key (a kernel dev_t, see {@linkcode devMajor}). */
 export function sessionName(sessionKey: number): string {
-  const major = sessionKey >>> 20;
-  const minor = sessionKey & 0xfffff;
-  if (major >= PTS_MAJOR_FIRST && major <= PTS_MAJOR_LAST) {
-    return `pts/${(major - PTS_MAJOR_FIRST) * 256 + minor}`;
+  const major = devMajor(sessionKey);
+  const minor = devMinor(sessionKey);
+  if (major >= TerminalMajor.PTS_FIRST && major <= TerminalMajor.PTS_LAST) {
+    return `pts/${(major - TerminalMajor.PTS_FIRST) * 256 + minor}`;
   }
-  if (major === TTY_MAJOR) {
+  if (major === TerminalMajor.TTY) {
     return minor < SERIAL_MINOR_FIRST ? `tty${minor}` : `ttyS${minor - SERIAL_MINOR_FIRST}`;
   }
   return `tty:${major}:${minor}`;

@@ -7,14 +7,22 @@ import assert from "node:assert/strict";
 import {
   Counter,
   decodeTtyEvent,
+  DEV_T,
+  devMajor,
+  devMinor,
   encodeJitterCommand,
   EventFlag,
   EventKind,
   JITTER_COMMAND_LAYOUT,
   JitterMode,
+  mkdev,
   PROBE_CONFIG_LAYOUT,
+  TerminalMajor,
   TTY_EVENT_LAYOUT,
 } from "../../src/kernel/abi.ts";
+
+/** The probe's `__TARGET_ARCH_*`, which selects its syscall numbers. */
+const TARGET_ARCH = Deno.build.arch === "aarch64" ? "arm64" : "x86";
 import { buildBlocker, REPO_ROOT, skipOrFail } from "../support/gate.ts";
 
 const TS_LAYOUTS: Record<string, Record<string, number>> = {
@@ -92,6 +100,7 @@ Deno.test({
     try {
       run("clang", [
         "-O0",
+        `-D__TARGET_ARCH_${TARGET_ARCH}`,
         "-I",
         `${REPO_ROOT}bpf`,
         "-o",
@@ -103,6 +112,17 @@ Deno.test({
       assert.deepEqual(c.jitter_command, JITTER_COMMAND_LAYOUT);
       assert.deepEqual(c.probe_config, PROBE_CONFIG_LAYOUT);
       assert.deepEqual(c.enums, { EventKind, EventFlag, JitterMode, Counter });
+      assert.deepEqual(c.dev, DEV_T);
+      assert.deepEqual(c.TerminalMajor, TerminalMajor);
+      assert.equal(mkdev(136, 7), c.mkdev_136_7);
+      const largest = mkdev(143, 0xfffff);
+      assert.deepEqual([devMajor(largest), devMinor(largest)], c.major_minor_of_mkdev_143_1048575);
+      // Each number the probe hard-codes equals what this system's headers say.
+      const pairs: Record<string, [number, number]> = c.hard_coded_vs_system;
+      for (const [name, [probe, system]] of Object.entries(pairs)) {
+        assert.equal(probe, system, `${name}: the probe says ${probe}, the system ${system}`);
+      }
+      assert.equal(Object.keys(pairs).length, 9);
 
       const hex: string = c.golden_event_hex;
       const bytes = new Uint8Array(
