@@ -1,6 +1,6 @@
 /**
  * The ABI is defined once, in bpf/ghost_hunter.h; these tests fail when
- * src/abi.ts drifts from it: against the BTF of the compiled probe, and
+ * src/kernel/abi.ts drifts from it: against the BTF of the compiled probe, and
  * against a C program built from the same header.
  */
 import assert from "node:assert/strict";
