@@ -12,6 +12,7 @@
 import { BpfObject } from "../src/kernel/bpf_object.ts";
 import { readBuiltObject } from "../src/kernel/probe.ts";
 import { TerminalEventSource } from "../src/kernel/terminal_event_source.ts";
+import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
 
 const WRITES_PER_SAMPLE = 2_000_000;
 const ROUNDS = 7;
@@ -38,8 +39,8 @@ async function withFloor<T>(fn: () => Promise<T>): Promise<T> {
 
 async function withAgentProbe<T>(fn: () => Promise<T>): Promise<T> {
   await using source = await TerminalEventSource.open({
-    ringBufferBytes: 1 << 20,
-    jitterMapEntries: 4096,
+    ringBufferBytes: DEFAULT_CONFIG.limits.ring_buffer_bytes,
+    jitterMapEntries: DEFAULT_CONFIG.limits.jitter_map_entries,
   });
   const stop = new AbortController();
   const pumping = source.pump(() => {}, stop.signal);

@@ -19,10 +19,11 @@ import { syntheticHumanTyping } from "../tools/sessions/automation_sessions.ts";
 import { ScoringEngine } from "../src/score/scoring_engine.ts";
 import { AgentOnPty, sleep } from "../tests/support/agent.ts";
 import { kernelBlocker } from "../tests/support/gate.ts";
+import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
 
 const SESSIONS = 10_000;
 const INPUTS_PER_SESSION = 30;
-const BOUNDED_MAX_SESSIONS = 4096;
+const BOUNDED_MAX_SESSIONS = DEFAULT_CONFIG.limits.max_sessions;
 /** How long the live agent runs before its RSS is read. */
 const AGENT_SETTLE_MS = 3000;
 

@@ -4,15 +4,12 @@
  * @module
  */
 import { replay, type ReplayFormat } from "../pipeline/replay.ts";
-import { DEFAULT_CONFIG } from "../config/defaults.ts";
+import { DEFAULT_CONFIG, DEFAULT_REPLAY_MAX_SESSIONS } from "../config/defaults.ts";
 import type { Command } from "./command.ts";
 import { UsageError } from "../errors.ts";
 import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
 import { CONFIG_SCHEMA } from "../config/config_schema.ts";
 import { writeAllSync } from "../write_all.ts";
-
-/** Sessions replay tracks by default: more than the live agent, since a trace may hold many. */
-const REPLAY_MAX_SESSIONS = 100_000;
 
 const HELP = `Usage: ghost-hunter replay FILE [options]
 
@@ -26,7 +23,7 @@ Options:
   --threshold X         alert threshold, 0 to 1 (default ${DEFAULT_CONFIG.threshold})
   --skip-invalid        skip malformed lines, count and report them
                         (default: stop at the first one, exit 2)
-  --max-sessions N      sessions tracked at once, 1 to 1000000 (default ${REPLAY_MAX_SESSIONS})
+  --max-sessions N      sessions tracked at once, 1 to 1000000 (default ${DEFAULT_REPLAY_MAX_SESSIONS})
 
 Examples:
   ghost-hunter replay session.jsonl
@@ -76,7 +73,7 @@ export function parseReplayArgs(args: string[]): {
     : numberOption("--threshold", values.threshold, CONFIG_SCHEMA.threshold);
   const maxSessionsText = values["max-sessions"];
   const maxSessions = maxSessionsText === undefined
-    ? REPLAY_MAX_SESSIONS
+    ? DEFAULT_REPLAY_MAX_SESSIONS
     : numberOption("--max-sessions", maxSessionsText, CONFIG_SCHEMA.limits.max_sessions);
   return {
     path: positionals[0]!,

@@ -28,6 +28,9 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   }),
 });
 
+/** Sessions `replay` tracks at once: more than the live agent, since a trace may hold many. */
+export const DEFAULT_REPLAY_MAX_SESSIONS = 100_000;
+
 /**
  * Forgetting factor γ of each jittered session's λ posterior: λ follows
  * about the last 1/(1 − γ) = 50 inputs, so it tracks a change of tempo.

@@ -6,7 +6,7 @@
  */
 import { anomalyAlert } from "../alerts/ecs_alert.ts";
 import { ScoringEngine } from "../score/scoring_engine.ts";
-import { DEFAULT_CONFIG } from "../config/defaults.ts";
+import { DEFAULT_CONFIG, DEFAULT_REPLAY_MAX_SESSIONS } from "../config/defaults.ts";
 import type { ScorerConfig } from "../score/session_scorer.ts";
 import { readTrace, type TraceFormatError } from "../trace/trace_reader.ts";
 
@@ -65,7 +65,7 @@ export async function replay(
   const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
   const engine = new ScoringEngine({
     threshold,
-    maxSessions: options.maxSessions ?? 100_000,
+    maxSessions: options.maxSessions ?? DEFAULT_REPLAY_MAX_SESSIONS,
     scorer: options.scorer,
   });
   const now = options.now ?? (() => new Date());
