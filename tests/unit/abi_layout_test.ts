@@ -122,7 +122,7 @@ Deno.test({
       for (const [name, [probe, system]] of Object.entries(pairs)) {
         assert.equal(probe, system, `${name}: the probe says ${probe}, the system ${system}`);
       }
-      assert.equal(Object.keys(pairs).length, 9);
+      assert.ok("__NR_write" in pairs && "ICANON" in pairs, Object.keys(pairs).join(", "));
 
       const hex: string = c.golden_event_hex;
       const bytes = new Uint8Array(
