@@ -1,10 +1,21 @@
 /**
- * Calibration: runs the scorer over real human typing (the Aalto sample, in
- * its three variants, plus each human habit spliced into every session) and
- * over generated automation of the four classes, and prints how often each
- * reaches the threshold; then the impostor evaluation (tools/impostor_evaluation.ts).
+ * Calibration that cannot flatter: every figure is measured on data the
+ * evidence model was not fitted on.
  *
- *     deno task calibrate [--json] [--limit N] [--automation N] [--threshold X] [--seed N]
+ * - People: every human corpus in ../shared/data, in every terminal-habit
+ *   variant (tools/sessions/terminal_habits.ts). People are split in two
+ *   by a hash of corpus and person: the model is fitted on one half, the
+ *   share of sessions ever alerted is reported on the other.
+ * - Programs, leave-one-family-out: for each automation family (the
+ *   generated ones, and the real Terminal-Bench recordings), the model is
+ *   fitted without it, on the other families' fitting sessions, and
+ *   measured on that family's measuring sessions (other seeds).
+ * - The shipped model (`--write`) is fitted on every family and the
+ *   fitting half of the people.
+ *
+ * Then the impostor evaluation (tools/impostor_evaluation.ts).
+ *
+ *     deno task calibrate [--json] [--write] [--limit N] [--sessions N] [--seed N]
  *                         [--impostor-only] [--model]
  *
  * `--model` prints the fitted impostor model's constants as JSON (what
@@ -14,176 +25,379 @@
  */
 import { parseArgs } from "node:util";
 import {
-  AUTOMATION_CLASSES,
-  type AutomationClass,
-  generateAutomationSessions,
-  HUMAN_HABITS,
-  type HumanHabit,
-  spliceHabit,
-} from "./sessions/automation_sessions.ts";
+  AUTOMATION_FAMILIES,
+  generateAutomationSession,
+  TYPING_FAMILIES,
+} from "./sessions/automation_families.ts";
 import {
-  findDataDir,
-  HUMAN_VARIANTS,
-  type HumanVariant,
-  type InputEvent,
-  loadParticipantTyping,
-  toHumanSession,
-} from "./sessions/human_sessions.ts";
+  findDataRoot,
+  HUMAN_CORPORA,
+  type HumanCorpus,
+  loadHumanCorpus,
+} from "./sessions/human_corpora.ts";
 import {
   formatImpostorEvaluation,
   type ImpostorEvaluation,
   runImpostorEvaluation,
 } from "./impostor_evaluation.ts";
-import { DEFAULT_CONFIG } from "../src/config/defaults.ts";
-import { seededRandom } from "./sessions/seeded_random.ts";
+import { loadParticipantTyping } from "./sessions/human_sessions.ts";
+import { loadCasts } from "./sessions/tbench_casts.ts";
+import { HUMAN_VARIANTS, humanSession } from "./sessions/terminal_habits.ts";
+import type { SessionEvent } from "./sessions/terminal_session.ts";
+import { type EvidenceCells, EvidenceFeatures, SKIPPED } from "../src/score/evidence_features.ts";
 import {
-  DEFAULT_SCORER_CONFIG,
-  type ScorerConfig,
-  SessionScorer,
-} from "../src/score/session_scorer.ts";
+  type CellCounts,
+  emptyCounts,
+  type EvidenceModel,
+  ratiosFromCounts,
+} from "../src/score/evidence_model.ts";
+import { EvidenceAccumulator, type EvidenceLevels } from "../src/score/evidence_accumulator.ts";
+import { isBulk } from "../src/score/gesture.ts";
 
-/** Inputs within which automation must be caught. */
-export const CATCH_WITHIN_INPUTS = 40;
+/** Inputs within which a whole-line family must alert. */
+export const LINE_ALERT_WITHIN = 5;
+/** Share of a group of fitting people's sessions allowed to reach a channel's level. */
+export const FIT_FALSE_ALERT_SHARE = 0.01;
+/** The threshold is this much above what the fitting people reach. */
+export const THRESHOLD_MARGIN = 1.1;
+/** The family name of the real recordings. */
+export const TBENCH_FAMILY = "tbench-recordings";
 
-/** One row of the human part of the table. */
+/** One session reduced to its evidence cells, one packed word per input. */
+export interface CellSession {
+  /** tempo | regularity << 8 | reaction << 14 | spread << 19 | bulk << 24; tempo 255 skipped. */
+  cells: Uint32Array;
+}
+
+const SKIP_TEMPO = 255;
+const BULK_BIT = 1 << 24;
+
+/** Runs the feature extractor over a session and packs each input's cells. */
+export function cellsOf(events: readonly SessionEvent[]): CellSession {
+  const features = new EvidenceFeatures();
+  const cells: EvidenceCells = { tempo: 0, regularity: 0, reaction: 0, spread: 0, gesture: 0 };
+  const packed: number[] = [];
+  for (const event of events) {
+    if (event.dir === "out") {
+      features.output(event.t, event.bytes);
+      continue;
+    }
+    features.input(event.t, event.bytes, event.shape, cells);
+    packed.push(
+      cells.tempo === SKIPPED
+        ? SKIP_TEMPO
+        : cells.tempo | (cells.regularity << 8) | (cells.reaction << 14) |
+          (cells.spread << 19) | (isBulk(cells.gesture) ? BULK_BIT : 0),
+    );
+  }
+  return { cells: Uint32Array.from(packed) };
+}
+
+/** Adds a session's cells to counts. */
+export function addCounts(counts: CellCounts, session: CellSession): void {
+  for (const word of session.cells) {
+    const tempo = word & 0xff;
+    if (tempo === SKIP_TEMPO) continue;
+    counts.tempo[tempo]! += 1;
+    counts.regularity[(word >> 8) & 0x3f]! += 1;
+    counts.reaction[(word >> 14) & 0x1f]! += 1;
+    counts.spread[(word >> 19) & 0x1f]! += 1;
+  }
+}
+
+/**
+ * Replays a session's cells through the evidence channels exactly as
+ * SessionScorer does: the highest evidence each channel reached (nats) and
+ * the 1-based input of the first alert (either channel at its level), or null.
+ */
+export function evidenceRun(
+  model: EvidenceModel,
+  session: CellSession,
+): { typing: number; bulk: number; firstAlert: number | null } {
+  const evidence = new EvidenceAccumulator();
+  let typing = 0;
+  let bulk = 0;
+  let firstAlert: number | null = null;
+  const cells = session.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const word = cells[i]!;
+    const tempo = word & 0xff;
+    if (tempo === SKIP_TEMPO) continue;
+    evidence.add(
+      model.tempo[tempo]! + model.regularity[(word >> 8) & 0x3f]! +
+        model.reaction[(word >> 14) & 0x1f]! + model.spread[(word >> 19) & 0x1f]!,
+      (word & BULK_BIT) !== 0,
+      model.levels,
+    );
+    if (evidence.typing > typing) typing = evidence.typing;
+    if (evidence.bulk > bulk) bulk = evidence.bulk;
+    if (firstAlert === null && evidence.level(model.levels) >= 1) firstAlert = i + 1;
+  }
+  return { typing, bulk, firstAlert };
+}
+
+/** A labelled group of sessions (a family, a corpus variant). */
+export interface SessionGroup {
+  name: string;
+  sessions: CellSession[];
+  counts: CellCounts;
+}
+
+function group(name: string, sessions: CellSession[]): SessionGroup {
+  const counts = emptyCounts();
+  for (const session of sessions) addCounts(counts, session);
+  return { name, sessions, counts };
+}
+
+/**
+ * Fits a model: ratios from the programs' and people's counts, then each
+ * channel's level: {@linkcode THRESHOLD_MARGIN} × the highest, over the
+ * people's groups (corpus × variant), of the evidence that all but
+ * {@linkcode FIT_FALSE_ALERT_SHARE} of the group's sessions stay below.
+ */
+export function fitModel(
+  programs: readonly SessionGroup[],
+  people: readonly SessionGroup[],
+): EvidenceModel {
+  const model = ratiosFromCounts(
+    programs.map((g) => g.counts),
+    people.map((g) => g.counts),
+    { typing: Infinity, bulk: Infinity },
+  );
+  const levels: EvidenceLevels = { typing: 1, bulk: 1 };
+  for (const g of people) {
+    const runs = g.sessions.map((s) => evidenceRun(model, s));
+    const index = Math.min(runs.length - 1, Math.floor((1 - FIT_FALSE_ALERT_SHARE) * runs.length));
+    const quantile = (values: number[]) => values.sort((a, b) => a - b)[index] ?? 0;
+    levels.typing = Math.max(levels.typing, quantile(runs.map((r) => r.typing)));
+    levels.bulk = Math.max(levels.bulk, quantile(runs.map((r) => r.bulk)));
+  }
+  model.levels = {
+    typing: levels.typing * THRESHOLD_MARGIN,
+    bulk: levels.bulk * THRESHOLD_MARGIN,
+  };
+  return model;
+}
+
+/** One family's held-out result. */
+export interface FamilyRow {
+  family: string;
+  sessions: number;
+  caughtPercent: number;
+  /** Share caught within {@linkcode LINE_ALERT_WITHIN} inputs. */
+  withinFivePercent: number;
+  medianInputsToAlert: number | null;
+  /** Whether the family types key by key (its target is the median), else whole lines (within 5). */
+  typing: boolean;
+  /** The levels (nats) of the model fitted without this family. */
+  levels: EvidenceLevels;
+}
+
+/** One human group's result on held-out people. */
 export interface HumanRow {
-  /** Variant, or `plain + <habit>` for a spliced habit. */
+  corpus: string;
   variant: string;
   sessions: number;
   alerted: number;
   alertedPercent: number;
 }
 
-/** One row of the automation part of the table. */
-export interface AutomationRow {
-  kind: AutomationClass;
-  sessions: number;
-  caughtPercent: number;
-  caughtWithinPercent: number;
-  /** Median input index (1-based) of the first alert among caught sessions. */
-  medianInputsToAlert: number | null;
-}
-
 /** The whole calibration result. */
 export interface CalibrationResult {
-  threshold: number;
+  families: FamilyRow[];
   human: HumanRow[];
-  automation: AutomationRow[];
+  /** The model fitted on every family and the fitting people. */
+  model: EvidenceModel;
+  fitPeople: number;
+  heldOutPeople: number;
 }
 
 /** Options of {@linkcode runCalibration}. */
 export interface CalibrationOptions {
-  /** The Aalto sample's folder. */
-  dataDir: string;
-  /** Participants to read (default all). */
+  /** ../shared/data. */
+  dataRoot: string;
+  /** Sessions read per corpus (default all). */
   limit?: number;
-  /** Automation sessions per class (default 1000). */
-  automationSessions?: number;
-  threshold?: number;
-  scorer?: ScorerConfig;
+  /** Generated sessions per family, for fitting and again for measuring (default 200). */
+  sessions?: number;
   /** Seed of every random choice (default 1). */
   seed?: number;
+  /** Called with progress lines. */
+  progress?: (line: string) => void;
 }
 
-/** Index (1-based) of the first input at which the score reaches the threshold, or null. */
-export function firstAlertInput(
-  events: readonly InputEvent[],
-  threshold: number,
-  scorer: ScorerConfig = DEFAULT_SCORER_CONFIG,
-): number | null {
-  const session = new SessionScorer(scorer);
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    if (session.observe(event.t, "in", event.bytes) >= threshold) return i + 1;
+/** Whether a person is in the held-out half (a fixed hash of corpus and person). */
+export function isHeldOutPerson(corpus: string, person: string): boolean {
+  let hash = 2166136261;
+  for (const char of `${corpus}/${person}`) {
+    hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
   }
-  return null;
+  return ((hash >>> 0) & 1) === 1;
 }
 
 /** Runs the calibration. */
-export async function runCalibration(
-  options: CalibrationOptions,
-): Promise<CalibrationResult> {
-  const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
+export async function runCalibration(options: CalibrationOptions): Promise<CalibrationResult> {
   const seed = options.seed ?? 1;
-  const typing = await loadParticipantTyping(options);
-  const human: HumanRow[] = [];
-  const row = (variant: string, sessions: InputEvent[][]): HumanRow => {
-    const alerted =
-      sessions.filter((events) => firstAlertInput(events, threshold, options.scorer) !== null)
-        .length;
-    return {
-      variant,
-      sessions: sessions.length,
-      alerted,
-      alertedPercent: percent(alerted, sessions.length),
-    };
-  };
-  const plain: InputEvent[][] = [];
-  for (const variant of HUMAN_VARIANTS) {
-    const random = seededRandom(seed);
-    const sessions = typing.map((t) => toHumanSession(t, variant as HumanVariant, random).events);
-    if (variant === "plain") plain.push(...sessions);
-    human.push(row(variant, sessions));
+  const perFamily = options.sessions ?? 200;
+  const progress = options.progress ?? (() => {});
+  const fitPeople: SessionGroup[] = [];
+  const heldPeople: { corpus: HumanCorpus; variant: string; group: SessionGroup }[] = [];
+  let fitCount = 0;
+  let heldCount = 0;
+  for (const corpus of HUMAN_CORPORA) {
+    const people = await loadHumanCorpus(corpus, {
+      dataRoot: options.dataRoot,
+      limit: options.limit,
+      seed,
+    });
+    const fit = people.filter((p) => !isHeldOutPerson(corpus, p.person));
+    const held = people.filter((p) => isHeldOutPerson(corpus, p.person));
+    fitCount += fit.length;
+    heldCount += held.length;
+    HUMAN_VARIANTS.forEach((variant, v) => {
+      const build = (list: typeof people, offset: number) =>
+        list.map((p, i) =>
+          cellsOf(humanSession(p.keys, variant, seed * 1_000_003 + offset + i * 31 + v))
+        );
+      fitPeople.push(group(`${corpus} ${variant}`, build(fit, 0)));
+      heldPeople.push({
+        corpus,
+        variant,
+        group: group(`${corpus} ${variant}`, build(held, 500_000)),
+      });
+    });
+    // One long session per held-out person: every variant one after another.
+    const marathon = held.map((p, i) => {
+      const all: number[] = [];
+      HUMAN_VARIANTS.forEach((variant, v) => {
+        all.push(...cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v)).cells);
+      });
+      return { cells: Uint32Array.from(all) };
+    });
+    heldPeople.push({
+      corpus,
+      variant: "all variants in one session",
+      group: group(corpus, marathon),
+    });
+    progress(`${corpus}: ${fit.length} people fitted, ${held.length} held out`);
   }
-  HUMAN_HABITS.forEach((habit: HumanHabit, h) => {
-    const random = seededRandom(seed + 100 + h);
-    const spliced = plain.map((events, i) => {
-      // Several occurrences per session, anywhere after the first inputs.
-      let result = events;
-      for (let k = 0; k < 5; k++) {
-        result = spliceHabit(result, habit, {
-          at: random.integer(0, result.length - 1),
-          seed: seed * 1000 + i * 10 + k,
-        });
-      }
-      return result;
-    });
-    human.push(row(`plain + ${habit} ×5`, spliced));
+  const fitFamilies: SessionGroup[] = [];
+  const measureFamilies: SessionGroup[] = [];
+  AUTOMATION_FAMILIES.forEach((family, f) => {
+    const make = (base: number) =>
+      Array.from(
+        { length: perFamily },
+        (_, i) => cellsOf(generateAutomationSession(family, base + f * 100_000 + i).events),
+      );
+    fitFamilies.push(group(family, make(seed * 10_000_019)));
+    measureFamilies.push(group(family, make(seed * 10_000_019 + 5_000_000)));
   });
-  const automation = AUTOMATION_CLASSES.map((kind, k) => {
-    const sessions = generateAutomationSessions(kind, {
-      count: options.automationSessions ?? 1000,
-      seed: seed * 100_000 + k * 10_000,
-    });
-    const firsts = sessions.map((s) => firstAlertInput(s.events, threshold, options.scorer));
-    const caught = firsts.filter((f): f is number => f !== null);
-    caught.sort((a, b) => a - b);
+  const casts = (await loadCasts(options.dataRoot)).map((c) => cellsOf(c.events));
+  // The recordings are a family too: half fit, half measure (by file order).
+  fitFamilies.push(group(TBENCH_FAMILY, casts.filter((_, i) => i % 2 === 0)));
+  measureFamilies.push(group(TBENCH_FAMILY, casts.filter((_, i) => i % 2 === 1)));
+  progress(`${measureFamilies.length} families generated`);
+
+  const families: FamilyRow[] = measureFamilies.map((held, index) => {
+    const model = fitModel(fitFamilies.filter((_, i) => i !== index), fitPeople);
+    const firsts = held.sessions.map((s) => evidenceRun(model, s).firstAlert);
+    const caught = firsts.filter((f): f is number => f !== null).sort((a, b) => a - b);
     return {
-      kind,
-      sessions: sessions.length,
-      caughtPercent: percent(caught.length, sessions.length),
-      caughtWithinPercent: percent(
-        caught.filter((f) => f <= CATCH_WITHIN_INPUTS).length,
-        sessions.length,
+      family: held.name,
+      sessions: held.sessions.length,
+      caughtPercent: percent(caught.length, held.sessions.length),
+      withinFivePercent: percent(
+        caught.filter((f) => f <= LINE_ALERT_WITHIN).length,
+        held.sessions.length,
       ),
       medianInputsToAlert: caught.length === 0
         ? null
         : caught[Math.floor((caught.length - 1) / 2)]!,
+      typing: TYPING_FAMILIES.has(held.name),
+      levels: model.levels,
     };
   });
-  return { threshold, human, automation };
+  const model = fitModel(fitFamilies, fitPeople);
+  const human = heldPeople.map(({ corpus, variant, group: g }) => {
+    const alerted = g.sessions.filter((s) => evidenceRun(model, s).firstAlert !== null).length;
+    return {
+      corpus,
+      variant,
+      sessions: g.sessions.length,
+      alerted,
+      alertedPercent: percent(alerted, g.sessions.length),
+    };
+  });
+  return { families, human, model, fitPeople: fitCount, heldOutPeople: heldCount };
 }
 
-/** The result as the Markdown table that goes in README.md. */
+/** The worst family row: the lowest share caught (for typing, ties by slowest median). */
+export function worstFamily(result: CalibrationResult): FamilyRow {
+  return result.families.reduce((worst, row) =>
+    row.caughtPercent < worst.caughtPercent ? row : worst
+  );
+}
+
+/** The result as the Markdown tables that go in README.md. */
 export function formatCalibration(result: CalibrationResult): string {
-  const lines = [
-    `Threshold ${result.threshold}.`,
+  const worst = worstFamily(result);
+  const worstHuman = result.human.reduce((w, r) => r.alertedPercent > w.alertedPercent ? r : w);
+  return [
+    `Leave-one-family-out: each family measured on sessions of its own (other seeds) by a model fitted without it.`,
     "",
-    "| Human sessions (Aalto sample) | Sessions | Ever alerting |",
-    "| --- | ---: | ---: |",
+    "| Family (held out) | Kind | Sessions | Caught | Caught within 5 inputs | Median inputs to first alert |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+    ...result.families.map((r) =>
+      `| ${r.family} | ${r.typing ? "typing" : "lines/chunks"} | ${r.sessions} | ${
+        r.caughtPercent.toFixed(1)
+      } % | ${r.withinFivePercent.toFixed(1)} % | ${r.medianInputsToAlert ?? "–"} |`
+    ),
+    "",
+    `Worst family: ${worst.family}, ${worst.caughtPercent.toFixed(1)} % caught.`,
+    "",
+    `People held out (${result.heldOutPeople} people; the model was fitted on ${result.fitPeople} others), shipped model, levels (score 0.72): typing ${
+      result.model.levels.typing.toFixed(1)
+    } nats, bulk ${result.model.levels.bulk.toFixed(1)} nats:`,
+    "",
+    "| Corpus | Variant | Sessions | Ever alerted |",
+    "| --- | --- | ---: | ---: |",
     ...result.human.map((r) =>
-      `| ${r.variant} | ${r.sessions} | ${r.alerted} (${r.alertedPercent.toFixed(2)} %) |`
+      `| ${r.corpus} | ${r.variant} | ${r.sessions} | ${r.alerted} (${
+        r.alertedPercent.toFixed(2)
+      } %) |`
     ),
     "",
-    `| Automation class | Sessions | Caught | Caught within ${CATCH_WITHIN_INPUTS} inputs | Median inputs to alert |`,
-    "| --- | ---: | ---: | ---: | ---: |",
-    ...result.automation.map((r) =>
-      `| ${r.kind} | ${r.sessions} | ${r.caughtPercent.toFixed(2)} % | ${
-        r.caughtWithinPercent.toFixed(2)
-      } % | ${r.medianInputsToAlert ?? "–"} |`
-    ),
-  ];
-  return lines.join("\n");
+    `Worst human row: ${worstHuman.corpus} ${worstHuman.variant}, ${
+      worstHuman.alertedPercent.toFixed(2)
+    } %.`,
+  ].join("\n");
+}
+
+/** The shipped model as the source of src/score/evidence_tables.ts. */
+export function formatModelSource(model: EvidenceModel): string {
+  const array = (values: Float64Array) =>
+    `new Float64Array([${[...values].map((v) => Number(v.toFixed(3))).join(", ")}])`;
+  return `/**
+ * The calibrated evidence model, generated by \`deno task calibrate --write\`
+ * (tools/calibrate.ts): fitted on every automation family and the fitting
+ * half of the people. Do not edit by hand.
+ *
+ * @module
+ */
+import type { EvidenceModel } from "./evidence_model.ts";
+
+/** The calibrated evidence model. */
+export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
+  tempo: ${array(model.tempo)},
+  regularity: ${array(model.regularity)},
+  reaction: ${array(model.reaction)},
+  spread: ${array(model.spread)},
+  levels: Object.freeze({
+    typing: ${Number(model.levels.typing.toFixed(3))},
+    bulk: ${Number(model.levels.bulk.toFixed(3))},
+  }),
+});
+`;
 }
 
 function percent(part: number, whole: number): number {
@@ -196,26 +410,26 @@ if (import.meta.main) {
     strict: true,
     options: {
       json: { type: "boolean", default: false },
+      write: { type: "boolean", default: false },
       limit: { type: "string" },
-      automation: { type: "string" },
-      threshold: { type: "string" },
+      sessions: { type: "string" },
       seed: { type: "string" },
       "impostor-only": { type: "boolean", default: false },
       model: { type: "boolean", default: false },
     },
   });
-  const dataDir = findDataDir();
-  if (dataDir === undefined) {
+  const dataRoot = findDataRoot();
+  if (dataRoot === undefined) {
     console.error(
-      "calibrate: Cannot find the Aalto sample at ../shared/data/aalto-136m-sample; set GHOST_HUNTER_DATA_DIR (and run with --allow-env).",
+      "calibrate: Cannot find the calibration data at ../shared/data; set GHOST_HUNTER_DATA_ROOT to its folder",
     );
     Deno.exit(1);
   }
   const number = (name: string, text: string | undefined) => {
     if (text === undefined) return undefined;
     const value = Number(text);
-    if (!Number.isFinite(value) || value < 0) {
-      console.error(`calibrate: --${name} must be a number ≥ 0, got "${text}".`);
+    if (!Number.isInteger(value) || value < 1) {
+      console.error(`calibrate: --${name} must be an integer ≥ 1, got "${text}"`);
       Deno.exit(2);
     }
     return value;
@@ -223,15 +437,20 @@ if (import.meta.main) {
   const seed = number("seed", values.seed);
   const limit = number("limit", values.limit);
   const result = values["impostor-only"] || values.model ? undefined : await runCalibration({
-    dataDir,
+    dataRoot,
     limit,
-    automationSessions: number("automation", values.automation),
-    threshold: number("threshold", values.threshold),
+    sessions: number("sessions", values.sessions),
     seed,
+    progress: (line) => console.error(line),
   });
-  const sittingsDir = `${dataDir}/../fr_keystrokes_leoneb`;
+  if (values.write && result !== undefined) {
+    const path = new URL("../src/score/evidence_tables.ts", import.meta.url);
+    await Deno.writeTextFile(path, formatModelSource(result.model));
+    console.error(`Wrote ${path.pathname}`);
+  }
+  const sittingsDir = `${dataRoot}/fr_keystrokes_leoneb`;
   const impostor: ImpostorEvaluation = await runImpostorEvaluation({
-    typing: await loadParticipantTyping({ dataDir, limit }),
+    typing: await loadParticipantTyping({ dataDir: `${dataRoot}/aalto-136m-sample`, limit }),
     sittingsDir: existsDir(sittingsDir) ? sittingsDir : undefined,
     seed,
   });

@@ -7,7 +7,7 @@
 import { anomalyAlert } from "../alerts/ecs_alert.ts";
 import { ScoringEngine } from "../score/scoring_engine.ts";
 import { DEFAULT_CONFIG, DEFAULT_REPLAY_MAX_SESSIONS } from "../config/defaults.ts";
-import type { ScorerConfig } from "../score/session_scorer.ts";
+import type { EvidenceModel } from "../score/evidence_model.ts";
 import { readTrace, type TraceFormatError } from "../trace/trace_reader.ts";
 
 /** How replay writes its results. */
@@ -25,8 +25,8 @@ export interface ReplayOptions {
   skipInvalid?: boolean;
   /** Sessions the engine tracks at once; default 100000. */
   maxSessions?: number;
-  /** Scorer constants; default the calibrated ones. */
-  scorer?: ScorerConfig;
+  /** Evidence model; default the calibrated one. */
+  scorer?: EvidenceModel;
   /** Wall clock for alerts' `@timestamp`; default the system clock. */
   now?: () => Date;
 }
@@ -119,11 +119,13 @@ export async function replay(
       write(
         `alert  ${event.session}  event ${summary.events}  score ${
           verdict.score.toFixed(3)
-        }  (cadence ${f.cadence_score.toFixed(3)}, burst ${f.burst_score.toFixed(3)}, log2 sd ${
-          f.delta_log2_sd.toFixed(3)
-        }, span ${f.delta_span_octaves} oct, entropy ${
-          f.delta_entropy_bits.toFixed(3)
-        } bits, burst fraction ${f.burst_fraction.toFixed(3)})`,
+        }  (typing ${f.typing_evidence_nats.toFixed(1)}/${
+          f.typing_level_nats.toFixed(1)
+        } nats, bulk ${f.bulk_evidence_nats.toFixed(1)}/${
+          f.bulk_level_nats.toFixed(1)
+        } nats, last input ${f.last_gesture}: tempo ${f.last_tempo_nats.toFixed(2)}, regularity ${
+          f.last_regularity_nats.toFixed(2)
+        }, reaction ${f.last_reaction_nats.toFixed(2)}, spread ${f.last_spread_nats.toFixed(2)})`,
       );
     }
   }

@@ -9,12 +9,9 @@
  *
  * @module
  */
-import {
-  DEFAULT_SCORER_CONFIG,
-  type ScoreFeatures,
-  type ScorerConfig,
-  SessionScorer,
-} from "./session_scorer.ts";
+import type { EvidenceModel } from "./evidence_model.ts";
+import { DEFAULT_EVIDENCE_MODEL } from "./evidence_tables.ts";
+import { type ScoreFeatures, SessionScorer } from "./session_scorer.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
 
 /** Options of {@linkcode ScoringEngine}. */
@@ -25,8 +22,8 @@ export interface ScoringEngineOptions {
   maxSessions: number;
   /** Score drop below the threshold that re-arms a session's alert; default 0.2. */
   rearmMargin?: number;
-  /** Scorer constants; default {@linkcode DEFAULT_SCORER_CONFIG}. */
-  scorer?: ScorerConfig;
+  /** Evidence model; default the calibrated {@linkcode DEFAULT_EVIDENCE_MODEL}. */
+  scorer?: EvidenceModel;
 }
 
 /** The engine's answer to one event. */
@@ -66,7 +63,7 @@ export class ScoringEngine {
   readonly #threshold: number;
   readonly #rearmBelow: number;
   readonly #maxSessions: number;
-  readonly #scorerConfig: ScorerConfig;
+  readonly #model: EvidenceModel;
   // A Map iterates in insertion order: re-inserting on activity keeps the
   // least recently active session first, for O(1) eviction.
   readonly #sessions = new Map<string, Tracked>();
@@ -88,7 +85,7 @@ export class ScoringEngine {
     this.#threshold = threshold;
     this.#rearmBelow = threshold - (options.rearmMargin ?? 0.2);
     this.#maxSessions = options.maxSessions;
-    this.#scorerConfig = options.scorer ?? DEFAULT_SCORER_CONFIG;
+    this.#model = options.scorer ?? DEFAULT_EVIDENCE_MODEL;
   }
 
   /** The alert threshold. */
@@ -108,7 +105,7 @@ export class ScoringEngine {
 
   /** Estimated bytes of state per tracked session. */
   get stateBytesPerSession(): number {
-    return SessionScorer.stateBytes(this.#scorerConfig);
+    return SessionScorer.stateBytes();
   }
 
   /** Scores one event (`t` in ms) and says whether it makes its session alert. */
@@ -118,6 +115,8 @@ export class ScoringEngine {
       session: string;
       dir: "in" | "out";
       bytes: number;
+      /** The probe's InputShape of an input; unknown when absent. */
+      shape?: number;
       uid?: number;
       comm?: string;
     },
@@ -127,7 +126,7 @@ export class ScoringEngine {
       tracked.uid = event.uid;
       tracked.comm = event.comm;
     }
-    const score = tracked.scorer.observe(event.t, event.dir, event.bytes);
+    const score = tracked.scorer.observe(event.t, event.dir, event.bytes, event.shape);
     if (score < this.#rearmBelow) tracked.armed = true;
     if (tracked.armed && score >= this.#threshold) {
       tracked.armed = false;
@@ -172,7 +171,7 @@ export class ScoringEngine {
         this.#evictions += 1;
       }
       tracked = {
-        scorer: new SessionScorer(this.#scorerConfig),
+        scorer: new SessionScorer(this.#model),
         armed: true,
         uid: undefined,
         comm: undefined,

@@ -1,6 +1,8 @@
 /**
  * Trace format version 1: one JSON object per terminal event, one per line.
  * Timing only, never content. `record` writes it, `replay` reads it.
+ * Readers ignore fields they do not know; optional fields (such as `shape`)
+ * were added without a new version, so every v1 trace stays replayable.
  *
  * @module
  */
@@ -26,6 +28,13 @@ export interface TraceEvent {
   comm?: string;
   /** Optional: probe flags (jittered, master side). */
   flags?: number;
+  /**
+   * Optional, inputs only: the probe's shape of the chunk (InputShape, 0–5:
+   * unknown, single byte, escape sequence, UTF-8 character, ends with
+   * Enter, other), derived in the kernel from its first and last byte.
+   * Traces without it (older v1 traces) replay as shape unknown.
+   */
+  shape?: number;
 }
 
 /** The trace format version this code writes and reads. */

@@ -7,6 +7,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { isInputShape } from "../score/input_shape.ts";
 import { TRACE_FORMAT_VERSION, type TraceEvent } from "./trace_event.ts";
 
 /** One event and the line it came from (1-based). */
@@ -84,6 +85,9 @@ export function parseTraceLine(
   if (bytes === undefined) fail('field "bytes" is missing');
   if (typeof bytes !== "number" || !Number.isSafeInteger(bytes) || bytes < 0) {
     fail('field "bytes" is not an integer ≥ 0');
+  }
+  if (record.shape !== undefined && !isInputShape(record.shape)) {
+    fail('field "shape" is not an input shape (an integer from 0 to 5)');
   }
   return record as unknown as TraceEvent;
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { generateAutomationSession } from "../../tools/sessions/automation_sessions.ts";
+import { TYPING_WINDOW } from "../../src/score/evidence_accumulator.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 import { ScoringEngine } from "../../src/score/scoring_engine.ts";
+import { scoreOfLevel } from "../../src/score/session_scorer.ts";
+import { syntheticTyping } from "../support/synthetic_typing.ts";
 
 function feed(engine: ScoringEngine, session: string, gaps: number[], t0 = 0) {
   let t = t0;
@@ -10,42 +13,48 @@ function feed(engine: ScoringEngine, session: string, gaps: number[], t0 = 0) {
   });
 }
 
-Deno.test("a regular session alerts once, with its features", () => {
+/** Whole command lines on an exact period, each answered by the shell's output. */
+function lineBot(engine: ScoringEngine, session: string, lines: number, t0 = 0) {
+  const verdicts = [];
+  for (let i = 0; i < lines; i++) {
+    const t = t0 + i * 4000;
+    verdicts.push(engine.observe({ t, session, dir: "in", bytes: 24, shape: InputShape.ENTER }));
+    engine.observe({ t: t + 30, session, dir: "out", bytes: 200 });
+  }
+  return verdicts;
+}
+
+Deno.test("lines on an exact period alert once, within 5 inputs, with the features behind it", () => {
   const engine = new ScoringEngine({ maxSessions: 10 });
-  const verdicts = feed(engine, "pts/1", Array(100).fill(50));
+  const verdicts = lineBot(engine, "pts/1", 30);
   const alerts = verdicts.filter((v) => v.alert);
   assert.equal(alerts.length, 1);
-  assert.equal(verdicts.findIndex((v) => v.alert), 19);
-  assert.ok(alerts[0]!.features !== undefined);
-  assert.equal(alerts[0]!.features!.inputs, 20);
-  assert.equal(alerts[0]!.score, alerts[0]!.features!.cadence_score);
+  const first = verdicts.findIndex((v) => v.alert);
+  assert.ok(first >= 1 && first < 5, `first alert at input ${first + 1}`);
+  const features = alerts[0]!.features!;
+  assert.equal(features.inputs, first + 1);
+  assert.equal(features.last_gesture, "bulk_again");
+  assert.ok(features.bulk_evidence_nats >= features.bulk_level_nats);
+  assert.equal(
+    alerts[0]!.score,
+    scoreOfLevel(features.bulk_evidence_nats / features.bulk_level_nats),
+  );
 });
 
 Deno.test("an alert re-arms after the score falls below threshold - margin", () => {
   const engine = new ScoringEngine({ maxSessions: 10 });
-  const { events } = generateAutomationSession("fixed-delay", {
-    seed: 3,
-    inputs: 60,
-  });
-  let t = 0;
-  let alerts = 0;
-  for (const e of events) {
-    t = e.t;
-    if (engine.observe({ t, session: "s", dir: "in", bytes: 1 }).alert) alerts++;
-  }
-  // Human-like, widely spread gaps bring the score down and re-arm.
+  const first = lineBot(engine, "s", 10).filter((v) => v.alert).length;
+  // A person typing for a while relieves the evidence of lines.
+  let t = 40_000;
   let score = 1;
-  for (let i = 0; i < 64; i++) {
-    t += [80, 2000, 300, 150, 900, 40][i % 6]!;
-    score = engine.observe({ t, session: "s", dir: "in", bytes: 1 }).score;
+  for (const e of syntheticTyping(200, 3)) {
+    t += e.gap;
+    score = engine.observe({ t, session: "s", dir: "in", bytes: 1, shape: InputShape.SINGLE })
+      .score;
   }
   assert.ok(score < 0.52, `score ${score}`);
-  for (const e of events) {
-    if (
-      engine.observe({ t: t + e.t, session: "s", dir: "in", bytes: 1 }).alert
-    ) alerts++;
-  }
-  assert.equal(alerts, 2);
+  const second = lineBot(engine, "s", 10, t + 1000).filter((v) => v.alert).length;
+  assert.equal(first + second, 2);
 });
 
 Deno.test("sessions are bounded: the least recently active is evicted", () => {
@@ -75,8 +84,8 @@ Deno.test("engine rejects a bad threshold or session bound", () => {
   );
 });
 
-Deno.test("state size estimate covers the windows", () => {
+Deno.test("state size estimate covers the typing window", () => {
   const engine = new ScoringEngine({ maxSessions: 1 });
-  // 64 float64 log deltas alone are 512 bytes.
-  assert.ok(engine.stateBytesPerSession > 512);
+  // The window's float32 evidence alone is 128 bytes.
+  assert.ok(engine.stateBytesPerSession > TYPING_WINDOW * 4);
 });

@@ -1,0 +1,249 @@
+/**
+ * The per-input evidence features of one session, O(1) time and fixed state
+ * per event. Each input becomes four cells, one per feature table of the
+ * evidence model (evidence_model.ts):
+ * - tempo: the input's gesture × the octave of its gap since the previous
+ *   input;
+ * - regularity: how closely the gap repeats one of the three gaps before
+ *   it (log2 ratio, 7 bins) × the gap's band (faster than keys, typing,
+ *   slower) × whether the gesture is the same as the previous input's;
+ * - reaction: whether the session wrote output since its previous input,
+ *   whether that output was more than an echo, how soon after it this input
+ *   came, and whether that was much sooner than the gap between inputs (a
+ *   program answering its prompt);
+ * - spread: how widely the recent key gaps vary (exponentially weighted
+ *   standard deviation of log2 gaps, weight 1/8, gaps under 3 s) × their
+ *   typical speed: a person's tempo wanders, a timer's does not.
+ *
+ * Held keys are one gesture: once a key's autorepeat is recognised (a
+ * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
+ * repeat group), its repeats are skipped until the run breaks: a different
+ * gesture (Enter ends every command line) or a gap off the key's beat
+ * (more than 30 ms from a whole number of periods); a glitch (a repeat
+ * off the beat, repeats delivered as one chunk) lets the run resume from
+ * a gap in the period band within two inputs.
+ *
+ * @module
+ */
+import { type Gesture, gestureOf, GESTURES, isBulk, repeatGroup, repeatsGroup } from "./gesture.ts";
+
+/** Octave bins of the gap before an input, plus bin 0 for the first input. */
+export const TEMPO_GAP_BINS = 19;
+/** Cells of the tempo table. */
+export const TEMPO_CELLS = GESTURES * TEMPO_GAP_BINS;
+/**
+ * Upper edges (octaves of log2 ratio) of the regularity bins; the last bin
+ * is open. The first bin is exact equality (to the µs, as a clock that
+ * quantises gives); a timer's slack lands in the second.
+ */
+export const REGULARITY_EDGES = [1e-6, 0.003, 0.01, 0.03, 0.1, 0.3] as const;
+/** Gap bands of the regularity table: < 15 ms, < 120 ms, slower. */
+export const REGULARITY_BAND_EDGES_MS = [15, 120] as const;
+/** Cells of the regularity table (cell 0: no earlier gap to compare). */
+export const REGULARITY_CELLS = 1 + (REGULARITY_EDGES.length + 1) * 3 * 2;
+/** Upper edges (ms) of the reaction latency bins; the last bin is open. */
+export const REACTION_EDGES_MS = [1, 4, 16, 64, 256, 1024] as const;
+/** Cells of the reaction table (cell 0: no output since the previous input). */
+export const REACTION_CELLS = 1 + (REACTION_EDGES_MS.length + 1) * 2 * 2;
+
+/** Upper edges (octaves) of the spread bins; the last bin is open. */
+export const SPREAD_EDGES = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6] as const;
+/** Upper edges (ms) of the spread's speed bands; the last band is open. */
+export const SPREAD_SPEED_EDGES_MS = [30, 100, 300] as const;
+/** Cells of the spread table (cell 0: fewer than {@linkcode SPREAD_MIN_GAPS} gaps yet, or a line or paste). */
+export const SPREAD_CELLS = 1 + (SPREAD_EDGES.length + 1) * (SPREAD_SPEED_EDGES_MS.length + 1);
+/** Key gaps the spread needs before it has a cell. */
+export const SPREAD_MIN_GAPS = 6;
+/** Weight of each new gap in the spread. */
+export const SPREAD_WEIGHT = 1 / 8;
+/** Gaps at least this long are pauses, not typing, and leave the spread alone. */
+export const SPREAD_PAUSE_MS = 3000;
+
+/** Repeat delay before a held key's first repeat, ms. */
+export const HELD_DELAY_MS = [150, 800] as const;
+/** Autorepeat period range, ms (up to about 9 Hz; from 5 ms, as network jitter squeezes a repeat). */
+export const HELD_PERIOD_MS = [5, 110] as const;
+
+/** A broken run resumes within this many inputs from a gap of its period band. */
+export const HELD_RESUME_INPUTS = 2;
+/** Slack on a repeat's beat, ms (a late repeat, network jitter, a 20 ms clock). */
+export const HELD_SLACK_MS = 30;
+
+/** A skipped input (an output event, or a held key's repeat) has no cells. */
+export const SKIPPED = -1;
+
+/** One input's cells, or {@linkcode SKIPPED} in `tempo`. */
+export interface EvidenceCells {
+  tempo: number;
+  regularity: number;
+  reaction: number;
+  spread: number;
+  /** The input's gesture. */
+  gesture: Gesture;
+}
+
+/** Per-session feature state. Feed events in time order. */
+export class EvidenceFeatures {
+  #lastInT = Number.NaN;
+  #lastOutT = Number.NaN;
+  #outBytes = 0;
+  #lastInBytes = 0;
+  #gap1 = Number.NaN;
+  #gap2 = Number.NaN;
+  #gap3 = Number.NaN;
+  #gesture: Gesture | undefined;
+  #group1 = 0;
+  #heldPeriod = 0;
+  #heldGroup = 0;
+  #heldRepeats = 0;
+  #sinceHeld = Infinity;
+  #heldRuns = 0;
+  #spreadMean = 0;
+  #spreadVariance = 0;
+  #spreadGaps = 0;
+
+  /** Held-key runs recognised so far. */
+  get heldRuns(): number {
+    return this.#heldRuns;
+  }
+
+  /** Records an output event (`t` in ms). */
+  output(t: number, bytes: number): void {
+    this.#lastOutT = t;
+    this.#outBytes += bytes;
+  }
+
+  /**
+   * Takes an input event and writes its cells into `cells`; `tempo` is
+   * {@linkcode SKIPPED} for a held key's repeat. `t` earlier than the
+   * previous input counts as a zero gap.
+   */
+  input(t: number, bytes: number, shape: number, cells: EvidenceCells): void {
+    const first = Number.isNaN(this.#lastInT);
+    const gap = first ? Number.NaN : Math.max(t - this.#lastInT, 0);
+    const gesture = gestureOf(shape, bytes, this.#gesture);
+    const group = repeatGroup(gesture);
+    cells.gesture = gesture;
+    if (this.#held(gap, group, bytes)) {
+      cells.tempo = SKIPPED;
+      cells.regularity = 0;
+      cells.reaction = 0;
+      cells.spread = 0;
+    } else {
+      cells.tempo = gesture * TEMPO_GAP_BINS + (first ? 0 : 1 + gapOctave(gap));
+      cells.regularity = first ? 0 : this.#regularityCell(gap, gesture);
+      cells.reaction = this.#reactionCell(t, gap);
+      cells.spread = isBulk(gesture) ? 0 : this.#spreadCell(gap);
+    }
+    this.#lastInT = t;
+    this.#lastInBytes = bytes;
+    this.#outBytes = 0;
+    this.#gap3 = this.#gap2;
+    this.#gap2 = this.#gap1;
+    this.#gap1 = gap;
+    this.#gesture = gesture;
+    this.#group1 = group;
+  }
+
+  /** Whether this input is a held key's repeat (and updates the run). */
+  #held(gap: number, group: number, bytes: number): boolean {
+    if (
+      this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup) && this.#onBeat(gap, bytes)
+    ) {
+      this.#heldRepeats += 1;
+      this.#sinceHeld = 0;
+      return true;
+    }
+    // A run broken by a glitch (a repeat off the beat, repeats the network
+    // delivered as one chunk) resumes from this gap within two inputs;
+    // anything else must show the repeat delay first.
+    this.#sinceHeld += 1;
+    this.#heldRepeats = 0;
+    const resumes = this.#sinceHeld <= HELD_RESUME_INPUTS && repeatsGroup(group, this.#heldGroup);
+    if (
+      group !== 0 && gap >= HELD_PERIOD_MS[0] && gap <= HELD_PERIOD_MS[1] &&
+      (resumes || (
+        repeatsGroup(group, this.#group1) &&
+        this.#gap1 >= HELD_DELAY_MS[0] && this.#gap1 <= HELD_DELAY_MS[1]
+      ))
+    ) {
+      this.#heldGroup = group;
+      this.#heldPeriod = gap;
+      this.#heldRepeats = 1;
+      this.#sinceHeld = 0;
+      if (!resumes) this.#heldRuns += 1;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether a gap falls on the held key's beat: within the slack of a whole
+   * number of periods, at most one more than the chunk's bytes (a late
+   * repeat, repeats the network held back and delivered together, or one
+   * right behind a late one).
+   */
+  #onBeat(gap: number, bytes: number): boolean {
+    const beats = Math.round(gap / this.#heldPeriod);
+    return beats <= bytes + 1 && Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
+  }
+
+  #regularityCell(gap: number, gesture: Gesture): number {
+    let ratio = Infinity;
+    for (const before of [this.#gap1, this.#gap2, this.#gap3]) {
+      if (Number.isNaN(before)) continue;
+      ratio = Math.min(ratio, Math.abs(Math.log2((gap + 0.1) / (before + 0.1))));
+    }
+    if (ratio === Infinity) return 0;
+    const bin = binOf(ratio, REGULARITY_EDGES);
+    const band = gap < REGULARITY_BAND_EDGES_MS[0] ? 0 : gap < REGULARITY_BAND_EDGES_MS[1] ? 1 : 2;
+    const same = gesture === this.#gesture ? 1 : 0;
+    return 1 + (bin * 3 + band) * 2 + same;
+  }
+
+  /** Adds a key gap to the spread and returns the spread's cell. */
+  #spreadCell(gap: number): number {
+    if (!(gap < SPREAD_PAUSE_MS)) return this.#spreadGaps < SPREAD_MIN_GAPS ? 0 : this.#spreadBin();
+    const log = Math.log2(Math.max(gap, 0.25));
+    if (this.#spreadGaps === 0) {
+      this.#spreadMean = log;
+    } else {
+      // West's exponentially weighted mean and variance.
+      const diff = log - this.#spreadMean;
+      const increment = SPREAD_WEIGHT * diff;
+      this.#spreadMean += increment;
+      this.#spreadVariance = (1 - SPREAD_WEIGHT) * (this.#spreadVariance + diff * increment);
+    }
+    this.#spreadGaps += 1;
+    return this.#spreadGaps < SPREAD_MIN_GAPS ? 0 : this.#spreadBin();
+  }
+
+  #spreadBin(): number {
+    const bin = binOf(Math.sqrt(this.#spreadVariance), SPREAD_EDGES);
+    const band = binOf(2 ** this.#spreadMean, SPREAD_SPEED_EDGES_MS);
+    return 1 + bin * (SPREAD_SPEED_EDGES_MS.length + 1) + band;
+  }
+
+  #reactionCell(t: number, gap: number): number {
+    if (this.#outBytes === 0 || Number.isNaN(this.#lastOutT)) return 0;
+    const latency = Math.max(t - this.#lastOutT, 0);
+    const bin = binOf(latency, REACTION_EDGES_MS);
+    const beyondEcho = this.#outBytes > this.#lastInBytes + 2 ? 1 : 0;
+    const answered = Number.isNaN(gap) || latency * 4 < gap ? 1 : 0;
+    return 1 + (beyondEcho * (REACTION_EDGES_MS.length + 1) + bin) * 2 + answered;
+  }
+}
+
+/** The index of the first edge `value` is below, or the number of edges (the open last bin). */
+export function binOf(value: number, edges: readonly number[]): number {
+  for (let i = 0; i < edges.length; i++) {
+    if (value < edges[i]!) return i;
+  }
+  return edges.length;
+}
+
+/** Octave bin (0–17) of a gap in ms: below 0.5 ms is 0, 2^15 ms (33 s) and above is 17. */
+export function gapOctave(gapMs: number): number {
+  const octave = Math.floor(Math.log2(Math.max(gapMs, 0.25))) + 2;
+  return octave < 0 ? 0 : octave > 17 ? 17 : octave;
+}

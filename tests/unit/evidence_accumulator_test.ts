@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  BULK_CAP_MULTIPLE,
+  EvidenceAccumulator,
+  KEY_CLIP_NATS,
+  KEY_RELIEF_NATS,
+  TYPING_WINDOW,
+} from "../../src/score/evidence_accumulator.ts";
+
+const levels = { typing: 40, bulk: 12 };
+
+/** The channels recomputed from the whole history, the slow way. */
+function reference(inputs: { llr: number; bulk: boolean }[]) {
+  const keys = inputs.filter((i) => !i.bulk).map((i) =>
+    Math.max(-KEY_CLIP_NATS, Math.min(KEY_CLIP_NATS, i.llr))
+  );
+  const typing = keys.slice(-TYPING_WINDOW).reduce((sum, x) => sum + Math.fround(x), 0);
+  let bulk = 0;
+  for (const input of inputs) {
+    bulk = input.bulk
+      ? Math.min(Math.max(bulk + input.llr, 0), BULK_CAP_MULTIPLE * levels.bulk)
+      : Math.max(bulk - KEY_RELIEF_NATS, 0);
+  }
+  return { typing, bulk };
+}
+
+Deno.test("typing is the clipped sum of the last keys; bulk a relieved, capped CUSUM (against a slow reference)", () => {
+  const input = fc.record({
+    llr: fc.double({ min: -20, max: 20, noNaN: true }),
+    bulk: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(input, { maxLength: 200 }), (inputs) => {
+      const evidence = new EvidenceAccumulator();
+      for (const { llr, bulk } of inputs) evidence.add(llr, bulk, levels);
+      const expected = reference(inputs);
+      assert.ok(
+        Math.abs(evidence.typing - expected.typing) < 1e-6,
+        `${evidence.typing} vs ${expected.typing}`,
+      );
+      assert.ok(
+        Math.abs(evidence.bulk - expected.bulk) < 1e-9,
+        `${evidence.bulk} vs ${expected.bulk}`,
+      );
+      const level = Math.max(
+        Math.max(expected.typing, 0) / levels.typing,
+        expected.bulk / levels.bulk,
+      );
+      assert.ok(Math.abs(evidence.level(levels) - level) < 1e-6);
+    }),
+  );
+});
+
+Deno.test("a key's evidence leaves the typing window after TYPING_WINDOW keys", () => {
+  const evidence = new EvidenceAccumulator();
+  evidence.add(5, false, levels);
+  for (let i = 1; i < TYPING_WINDOW; i++) evidence.add(0, false, levels);
+  assert.equal(evidence.typing, 5);
+  evidence.add(0, false, levels);
+  assert.equal(evidence.typing, 0);
+});

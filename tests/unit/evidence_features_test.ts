@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  binOf,
+  type EvidenceCells,
+  EvidenceFeatures,
+  gapOctave,
+  HELD_DELAY_MS,
+  SKIPPED,
+  SPREAD_EDGES,
+  SPREAD_MIN_GAPS,
+  SPREAD_SPEED_EDGES_MS,
+  SPREAD_WEIGHT,
+} from "../../src/score/evidence_features.ts";
+import { Gesture, gestureOf } from "../../src/score/gesture.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
+
+function cells(): EvidenceCells {
+  return { tempo: 0, regularity: 0, reaction: 0, spread: 0, gesture: Gesture.KEY };
+}
+
+Deno.test("binOf and gapOctave match slow references", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: 0, max: 1e7, noNaN: true }),
+      fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 8 }),
+      (value, raw) => {
+        const edges = [...raw].sort((a, b) => a - b);
+        assert.equal(binOf(value, edges), edges.filter((e) => value >= e).length);
+        // Octave k (1–17) starts at 2^(k − 2) ms.
+        let octave = 0;
+        for (let k = 1; k <= 17; k++) if (value >= 2 ** (k - 2)) octave = k;
+        assert.equal(gapOctave(value), octave);
+      },
+    ),
+  );
+});
+
+Deno.test("the spread cell follows an exponentially weighted sd computed the slow way", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: 1, max: 2500, noNaN: true }), { minLength: 1, maxLength: 60 }),
+      (gaps) => {
+        const features = new EvidenceFeatures();
+        const out = cells();
+        // Enter alone is never a held key nor bulk: every gap counts.
+        let t = 0;
+        features.input(t, 1, InputShape.ENTER, out);
+        for (const gap of gaps) {
+          t += gap;
+          features.input(t, 1, InputShape.ENTER, out);
+        }
+        if (gaps.length < SPREAD_MIN_GAPS) {
+          assert.equal(out.spread, 0);
+          return;
+        }
+        // Weight of gap i among n: (1 − w)^(n − 1) for the first, w (1 − w)^(n − 1 − i) after.
+        const logs = gaps.map((g) => Math.log2(g));
+        const n = logs.length;
+        const weight = (i: number) =>
+          (i === 0 ? 1 : SPREAD_WEIGHT) * (1 - SPREAD_WEIGHT) ** (n - 1 - i);
+        const mean = logs.reduce((sum, x, i) => sum + weight(i) * x, 0);
+        const sd = Math.sqrt(logs.reduce((sum, x, i) => sum + weight(i) * (x - mean) ** 2, 0));
+        const typical = 2 ** mean;
+        const nearEdge = SPREAD_EDGES.some((e) => Math.abs(sd - e) < 1e-9) ||
+          SPREAD_SPEED_EDGES_MS.some((e) => Math.abs(typical - e) < 1e-6);
+        if (nearEdge) return;
+        const expected = 1 + binOf(sd, SPREAD_EDGES) * (SPREAD_SPEED_EDGES_MS.length + 1) +
+          binOf(typical, SPREAD_SPEED_EDGES_MS);
+        assert.equal(out.spread, expected, `sd ${sd}, typical ${typical} ms`);
+      },
+    ),
+  );
+});
+
+Deno.test("a held key's repeats are skipped; the same keys without a repeat delay are not", () => {
+  fc.assert(
+    fc.property(
+      fc.double({ min: HELD_DELAY_MS[0], max: HELD_DELAY_MS[1], noNaN: true }),
+      fc.double({ min: 20, max: 100, noNaN: true }),
+      fc.integer({ min: 5, max: 200 }),
+      fc.constantFrom(InputShape.SINGLE, InputShape.ESCAPE),
+      (delay, period, repeats, shape) => {
+        const bytes = shape === InputShape.ESCAPE ? 3 : 1;
+        const held = new EvidenceFeatures();
+        const out = cells();
+        held.input(0, bytes, shape, out); // the press
+        let t = delay;
+        held.input(t, bytes, shape, out); // first repeat
+        let skipped = 0;
+        for (let i = 0; i < repeats; i++) {
+          t += period;
+          held.input(t, bytes, shape, out);
+          if (out.tempo === SKIPPED) skipped++;
+        }
+        assert.equal(skipped, repeats);
+        assert.equal(held.heldRuns, 1);
+        // Enter at the same beat ends the run and is scored.
+        held.input(t + period, 1, InputShape.ENTER, out);
+        assert.notEqual(out.tempo, SKIPPED);
+        const steady = new EvidenceFeatures();
+        t = 0;
+        for (let i = 0; i < repeats + 2; i++, t += period) {
+          steady.input(t, bytes, shape, out);
+          assert.notEqual(out.tempo, SKIPPED);
+        }
+      },
+    ),
+  );
+});
+
+Deno.test("reaction: a line right after the prompt is told from typing after an echo", () => {
+  const features = new EvidenceFeatures();
+  const typed = cells();
+  features.input(0, 1, InputShape.SINGLE, typed);
+  features.output(0.1, 1); // echo
+  features.input(180, 1, InputShape.SINGLE, typed);
+  const answered = cells();
+  features.output(5000, 300); // command output and prompt
+  features.input(5002, 20, InputShape.ENTER, answered);
+  assert.notEqual(typed.reaction, answered.reaction);
+  assert.ok(typed.reaction > 0 && answered.reaction > 0);
+  const silent = cells();
+  features.input(9000, 1, InputShape.SINGLE, silent);
+  assert.equal(silent.reaction, 0);
+});
+
+Deno.test("gestures: shapes and sizes, and bulk after bulk", () => {
+  assert.equal(gestureOf(InputShape.SINGLE, 1, undefined), Gesture.KEY);
+  assert.equal(gestureOf(InputShape.ENTER, 1, undefined), Gesture.ENTER);
+  assert.equal(gestureOf(InputShape.ENTER, 20, Gesture.KEY), Gesture.LINE);
+  assert.equal(gestureOf(InputShape.ENTER, 20, Gesture.LINE), Gesture.BULK_AGAIN);
+  assert.equal(gestureOf(InputShape.OTHER, 300, Gesture.BULK_AGAIN), Gesture.BULK_AGAIN);
+  assert.equal(gestureOf(InputShape.OTHER, 3, undefined), Gesture.CHUNK);
+  assert.equal(gestureOf(InputShape.UNKNOWN, 1, undefined), Gesture.KEY);
+  assert.equal(gestureOf(InputShape.UNKNOWN, 40, undefined), Gesture.PASTE);
+  assert.equal(gestureOf(InputShape.ESCAPE, 3, undefined), Gesture.ESCAPE);
+  assert.equal(gestureOf(InputShape.UTF8, 2, undefined), Gesture.UTF8);
+});
