@@ -35,7 +35,7 @@ export interface EvidenceLevels {
 
 /** One session's two evidence channels. */
 export class EvidenceAccumulator {
-  readonly #window = new Float32Array(TYPING_WINDOW);
+  readonly #window = new Float64Array(TYPING_WINDOW);
   #next = 0;
   #typing = 0;
   #bulk = 0;
@@ -58,16 +58,21 @@ export class EvidenceAccumulator {
       return;
     }
     this.#bulk = this.#bulk > KEY_RELIEF_NATS ? this.#bulk - KEY_RELIEF_NATS : 0;
-    // Summed afresh from the window (32 adds) so float error cannot drift.
-    this.#window[this.#next] = llr > KEY_CLIP_NATS
+    const clipped = llr > KEY_CLIP_NATS
       ? KEY_CLIP_NATS
       : llr < -KEY_CLIP_NATS
       ? -KEY_CLIP_NATS
       : llr;
-    this.#next = (this.#next + 1) % TYPING_WINDOW;
-    let sum = 0;
-    for (let i = 0; i < TYPING_WINDOW; i++) sum += this.#window[i]!;
-    this.#typing = sum;
+    this.#typing += clipped - this.#window[this.#next]!;
+    this.#window[this.#next] = clipped;
+    this.#next += 1;
+    if (this.#next === TYPING_WINDOW) {
+      // Once per window the sum is taken afresh, so rounding cannot drift.
+      this.#next = 0;
+      let sum = 0;
+      for (let i = 0; i < TYPING_WINDOW; i++) sum += this.#window[i]!;
+      this.#typing = sum;
+    }
   }
 
   /** The stronger channel in units of its level (1 at the level); 0 when neither has evidence. */

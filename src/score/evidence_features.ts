@@ -52,6 +52,8 @@ export const SPREAD_EDGES = [0.05, 0.1, 0.2, 0.3, 0.45, 0.6] as const;
 export const SPREAD_SPEED_EDGES_MS = [30, 100, 300] as const;
 /** Cells of the spread table (cell 0: fewer than {@linkcode SPREAD_MIN_GAPS} gaps yet, or a line or paste). */
 export const SPREAD_CELLS = 1 + (SPREAD_EDGES.length + 1) * (SPREAD_SPEED_EDGES_MS.length + 1);
+const SPREAD_VARIANCE_EDGES = SPREAD_EDGES.map((edge) => edge * edge);
+const SPREAD_SPEED_LOG2_EDGES = SPREAD_SPEED_EDGES_MS.map((edge) => Math.log2(edge));
 /** Key gaps the spread needs before it has a cell. */
 export const SPREAD_MIN_GAPS = 6;
 /** Weight of each new gap in the spread. */
@@ -89,8 +91,10 @@ export class EvidenceFeatures {
   #outBytes = 0;
   #lastInBytes = 0;
   #gap1 = Number.NaN;
-  #gap2 = Number.NaN;
-  #gap3 = Number.NaN;
+  /** log2(gap + 0.1 ms) of the last three gaps, newest first. */
+  #log1 = Number.NaN;
+  #log2 = Number.NaN;
+  #log3 = Number.NaN;
   #gesture: Gesture | undefined;
   #group1 = 0;
   #heldPeriod = 0;
@@ -130,17 +134,19 @@ export class EvidenceFeatures {
       cells.reaction = 0;
       cells.spread = 0;
     } else {
-      cells.tempo = gesture * TEMPO_GAP_BINS + (first ? 0 : 1 + gapOctave(gap));
+      const octaves = first ? 0 : gapLog2(gap);
+      cells.tempo = gesture * TEMPO_GAP_BINS + (first ? 0 : 1 + octaveOf(octaves));
       cells.regularity = first ? 0 : this.#regularityCell(gap, gesture);
       cells.reaction = this.#reactionCell(t, gap);
-      cells.spread = isBulk(gesture) ? 0 : this.#spreadCell(gap);
+      cells.spread = isBulk(gesture) ? 0 : this.#spreadCell(gap, octaves);
     }
     this.#lastInT = t;
     this.#lastInBytes = bytes;
     this.#outBytes = 0;
-    this.#gap3 = this.#gap2;
-    this.#gap2 = this.#gap1;
     this.#gap1 = gap;
+    this.#log3 = this.#log2;
+    this.#log2 = this.#log1;
+    this.#log1 = Math.log2(gap + 0.1);
     this.#gesture = gesture;
     this.#group1 = group;
   }
@@ -189,22 +195,23 @@ export class EvidenceFeatures {
   }
 
   #regularityCell(gap: number, gesture: Gesture): number {
-    let ratio = Infinity;
-    for (const before of [this.#gap1, this.#gap2, this.#gap3]) {
-      if (Number.isNaN(before)) continue;
-      ratio = Math.min(ratio, Math.abs(Math.log2((gap + 0.1) / (before + 0.1))));
-    }
-    if (ratio === Infinity) return 0;
+    // NaN (no earlier gap) never wins a comparison.
+    const log = Math.log2(gap + 0.1);
+    let ratio = Math.abs(log - this.#log1);
+    const ratio2 = Math.abs(log - this.#log2);
+    const ratio3 = Math.abs(log - this.#log3);
+    if (!(ratio <= ratio2)) ratio = ratio2;
+    if (!(ratio <= ratio3)) ratio = ratio3;
+    if (Number.isNaN(ratio)) return 0;
     const bin = binOf(ratio, REGULARITY_EDGES);
     const band = gap < REGULARITY_BAND_EDGES_MS[0] ? 0 : gap < REGULARITY_BAND_EDGES_MS[1] ? 1 : 2;
     const same = gesture === this.#gesture ? 1 : 0;
     return 1 + (bin * 3 + band) * 2 + same;
   }
 
-  /** Adds a key gap to the spread and returns the spread's cell. */
-  #spreadCell(gap: number): number {
+  /** Adds a key gap (and its {@linkcode gapLog2}) to the spread and returns the spread's cell. */
+  #spreadCell(gap: number, log: number): number {
     if (!(gap < SPREAD_PAUSE_MS)) return this.#spreadGaps < SPREAD_MIN_GAPS ? 0 : this.#spreadBin();
-    const log = Math.log2(Math.max(gap, 0.25));
     if (this.#spreadGaps === 0) {
       this.#spreadMean = log;
     } else {
@@ -219,8 +226,9 @@ export class EvidenceFeatures {
   }
 
   #spreadBin(): number {
-    const bin = binOf(Math.sqrt(this.#spreadVariance), SPREAD_EDGES);
-    const band = binOf(2 ** this.#spreadMean, SPREAD_SPEED_EDGES_MS);
+    // Compared as variance and log2 against squared and log2 edges: no sqrt or pow per input.
+    const bin = binOf(this.#spreadVariance, SPREAD_VARIANCE_EDGES);
+    const band = binOf(this.#spreadMean, SPREAD_SPEED_LOG2_EDGES);
     return 1 + bin * (SPREAD_SPEED_EDGES_MS.length + 1) + band;
   }
 
@@ -244,6 +252,15 @@ export function binOf(value: number, edges: readonly number[]): number {
 
 /** Octave bin (0–17) of a gap in ms: below 0.5 ms is 0, 2^15 ms (33 s) and above is 17. */
 export function gapOctave(gapMs: number): number {
-  const octave = Math.floor(Math.log2(Math.max(gapMs, 0.25))) + 2;
+  return octaveOf(gapLog2(gapMs));
+}
+
+/** log2 of a gap in ms, floored at 0.25 ms: what the octave bins and the spread use. */
+function gapLog2(gapMs: number): number {
+  return Math.log2(Math.max(gapMs, 0.25));
+}
+
+function octaveOf(log2Ms: number): number {
+  const octave = Math.floor(log2Ms) + 2;
   return octave < 0 ? 0 : octave > 17 ? 17 : octave;
 }

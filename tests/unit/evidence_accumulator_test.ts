@@ -15,7 +15,7 @@ function reference(inputs: { llr: number; bulk: boolean }[]) {
   const keys = inputs.filter((i) => !i.bulk).map((i) =>
     Math.max(-KEY_CLIP_NATS, Math.min(KEY_CLIP_NATS, i.llr))
   );
-  const typing = keys.slice(-TYPING_WINDOW).reduce((sum, x) => sum + Math.fround(x), 0);
+  const typing = keys.slice(-TYPING_WINDOW).reduce((sum, x) => sum + x, 0);
   let bulk = 0;
   for (const input of inputs) {
     bulk = input.bulk
