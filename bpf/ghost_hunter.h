@@ -64,6 +64,21 @@ enum gh_event_flag {
 	GH_FLAG_MASTER_SIDE = 2, /* seen on the pty master (sshd, tmux, script) */
 };
 
+/*
+ * What an INPUT chunk looks like, from its length, first byte and last byte
+ * only (the bytes never leave the kernel). Checked in this order.
+ */
+enum gh_input_shape {
+	GH_SHAPE_UNKNOWN = 0, /* not derived: output, a failed read, an empty write */
+	GH_SHAPE_SINGLE = 1,  /* one byte that is not Enter: a key */
+	GH_SHAPE_ESCAPE = 2,  /* ESC first, at most GH_SHAPE_MAX_ESCAPE bytes: an arrow or function key */
+	GH_SHAPE_UTF8 = 3,    /* a UTF-8 lead byte (0xc2-0xf4) first, at most 4 bytes: one character */
+	GH_SHAPE_ENTER = 4,   /* last byte CR or LF: Enter, or a whole line written at once */
+	GH_SHAPE_OTHER = 5,   /* anything else: coalesced keys, a paste */
+};
+#define GH_SHAPE_MAX_ESCAPE 8
+#define GH_SHAPE_MAX_UTF8 4
+
 /* What a JitterCommand asks the kernel side to do. */
 enum gh_jitter_mode {
 	GH_JITTER_OFF = 0,

@@ -171,7 +171,7 @@ static __noinline void fill_event(struct gh_tty_event *event, enum gh_event_kind
 }
 
 static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 session_key, __u64 bytes,
-				 __u64 now)
+				 __u64 now, enum gh_input_shape shape)
 {
 	struct gh_tty_event *event;
 
@@ -184,10 +184,34 @@ static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 ses
 	}
 	event->timestamp_ns = now;
 	fill_event(event, kind, flags, session_key, bytes);
+	event->shape = shape;
 	bpf_ringbuf_submit(event, 0);
 }
 
-static __always_inline void handle_terminal_write(struct file *file, __u64 bytes)
+/*
+ * The shape of an input chunk (enum gh_input_shape), so user space can tell
+ * a held key from a paste or a whole line: two single-byte reads, reduced to
+ * one of six values here; the bytes themselves go nowhere.
+ */
+static __always_inline enum gh_input_shape input_shape(const char *buf, __u64 bytes)
+{
+	__u8 first = 0, last = 0;
+
+	if (bytes == 0 || bpf_probe_read_user(&first, 1, buf) ||
+	    bpf_probe_read_user(&last, 1, buf + bytes - 1))
+		return GH_SHAPE_UNKNOWN;
+	if (last == '\r' || last == '\n')
+		return GH_SHAPE_ENTER;
+	if (bytes == 1)
+		return GH_SHAPE_SINGLE;
+	if (first == 0x1b && bytes <= GH_SHAPE_MAX_ESCAPE)
+		return GH_SHAPE_ESCAPE;
+	if (first >= 0xc2 && first <= 0xf4 && bytes <= GH_SHAPE_MAX_UTF8)
+		return GH_SHAPE_UTF8;
+	return GH_SHAPE_OTHER;
+}
+
+static __always_inline void handle_terminal_write(struct file *file, const char *buf, __u64 bytes)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct tty_file_private *priv = file->private_data;
@@ -197,7 +221,7 @@ static __always_inline void handle_terminal_write(struct file *file, __u64 bytes
 	if (!tty)
 		return;
 	if (!is_pty_master(tty)) {
-		emit(GH_EVENT_OUTPUT, 0, tty_session_key(tty), bytes, now);
+		emit(GH_EVENT_OUTPUT, 0, tty_session_key(tty), bytes, now, GH_SHAPE_UNKNOWN);
 		return;
 	}
 	slave = BPF_CORE_READ(tty, link);
@@ -207,7 +231,8 @@ static __always_inline void handle_terminal_write(struct file *file, __u64 bytes
 		count(GH_COUNTER_PASSWORD_SKIPS);
 		return;
 	}
-	emit(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, tty_session_key(slave), bytes, now);
+	emit(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, tty_session_key(slave), bytes, now,
+	     input_shape(buf, bytes));
 }
 
 /*
@@ -253,7 +278,7 @@ static __always_inline void handle_terminal_read(struct file *file, __u64 bytes)
 	key = tty_session_key(tty);
 	if (!jitter_live(key, now) || input_pending(tty))
 		return;
-	emit(GH_EVENT_READ_WAIT, 0, key, bytes, now);
+	emit(GH_EVENT_READ_WAIT, 0, key, bytes, now, GH_SHAPE_UNKNOWN);
 }
 
 /*
@@ -288,7 +313,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	if ((bpf_get_current_pid_tgid() >> 32) == gh_config.agent_tgid)
 		return 0;
 	if (id == GH_NR_WRITE)
-		handle_terminal_write(file, PT_REGS_PARM3(regs));
+		handle_terminal_write(file, (const char *)PT_REGS_PARM2(regs), PT_REGS_PARM3(regs));
 	else
 		handle_terminal_read(file, 0);
 	return 0;

@@ -99,7 +99,10 @@ export interface TtyEvent {
   comm: string;
   /** Which login on `sessionKey`: a reused pty gets a new one; 0 where unknown. */
   loginId: number;
-  /** Shape of an input chunk (`enum gh_input_shape`); 0 where not derived. */
+  /**
+   * Shape of an input chunk (`enum gh_input_shape`, mirrored by InputShape in
+   * src/score/input_shape.ts, where the scorer reads it); 0 where not derived.
+   */
   shape: number;
 }
 

@@ -5,22 +5,29 @@
  * @module
  */
 import { EventKind, type TtyEvent } from "../kernel/abi.ts";
+import { InputShape, isInputShape } from "../score/input_shape.ts";
 import { sessionName } from "../kernel/session_name.ts";
 import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 
 /**
  * The trace event for one input or output probe event, with the optional
- * process fields. READ_WAIT events are actuation signals, not trace events.
+ * process fields and, on input, the chunk's shape. READ_WAIT events are
+ * actuation signals, not trace events.
  */
 export function traceEventFromProbe(event: TtyEvent): TraceEvent {
-  return {
+  const input = event.kind === EventKind.INPUT;
+  const trace: TraceEvent = {
     t: nsToTraceMs(event.timestampNs),
     session: sessionName(event.sessionKey),
-    dir: event.kind === EventKind.INPUT ? "in" : "out",
+    dir: input ? "in" : "out",
     bytes: event.bytes,
     pid: event.tgid,
     uid: event.uid,
     comm: event.comm,
     flags: event.flags,
   };
+  // Inputs carry their shape (the probe leaves it 0 on output); a value
+  // outside the enum is recorded as unknown, so the trace stays readable.
+  if (input) trace.shape = isInputShape(event.shape) ? event.shape : InputShape.UNKNOWN;
+  return trace;
 }

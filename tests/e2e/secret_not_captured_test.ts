@@ -8,7 +8,7 @@
  * them, the metrics. The trace and alert files are created with mode 0600.
  */
 import assert from "node:assert/strict";
-import { AgentOnPty, sleep } from "../support/agent.ts";
+import { AgentOnPty, sleep, waitForFirstLine } from "../support/agent.ts";
 import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 
@@ -19,20 +19,6 @@ const LINE_GAP_MS = 100;
 function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)))
     .map((byte) => byte.toString(16).padStart(2, "0")).join("");
-}
-
-/** Resolves once `path` holds a complete first line (record's header); rejects after `timeoutMs`. */
-async function waitForFirstLine(path: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await Deno.readTextFile(path)).includes("\n")) return;
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for the header of ${path}`);
-    await sleep(50);
-  }
 }
 
 /** The metrics text at `address`, or undefined when nothing listens there. */

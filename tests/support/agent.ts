@@ -87,3 +87,17 @@ export class AgentOnPty {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Resolves once `path` holds a complete first line (record's header); rejects after `timeoutMs`. */
+export async function waitForFirstLine(path: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await Deno.readTextFile(path)).includes("\n")) return;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for the header of ${path}`);
+    await sleep(50);
+  }
+}

@@ -20,10 +20,11 @@ import {
   TerminalMajor,
   TTY_EVENT_LAYOUT,
 } from "../../src/kernel/abi.ts";
+import { InputShape, MAX_ESCAPE_BYTES, MAX_UTF8_BYTES } from "../../src/score/input_shape.ts";
+import { buildBlocker, REPO_ROOT, skipOrFail } from "../support/gate.ts";
 
 /** The probe's `__TARGET_ARCH_*`, which selects its syscall numbers. */
 const TARGET_ARCH = Deno.build.arch === "aarch64" ? "arm64" : "x86";
-import { buildBlocker, REPO_ROOT, skipOrFail } from "../support/gate.ts";
 
 const TS_LAYOUTS: Record<string, Record<string, number>> = {
   gh_tty_event: TTY_EVENT_LAYOUT,
@@ -111,7 +112,8 @@ Deno.test({
       assert.deepEqual(c.tty_event, TTY_EVENT_LAYOUT);
       assert.deepEqual(c.jitter_command, JITTER_COMMAND_LAYOUT);
       assert.deepEqual(c.probe_config, PROBE_CONFIG_LAYOUT);
-      assert.deepEqual(c.enums, { EventKind, EventFlag, JitterMode, Counter });
+      assert.deepEqual(c.enums, { EventKind, EventFlag, JitterMode, Counter, InputShape });
+      assert.deepEqual(c.shape_limits, { escape: MAX_ESCAPE_BYTES, utf8: MAX_UTF8_BYTES });
       assert.deepEqual(c.dev, DEV_T);
       assert.deepEqual(c.TerminalMajor, TerminalMajor);
       assert.equal(mkdev(136, 7), c.mkdev_136_7);

@@ -40,6 +40,14 @@ Deno.test("each malformed line gives the documented one-line error", () => {
     ['{"t": 1, "session": "a", "dir": "in", "bytes": -1}', 'field "bytes" is not an integer ≥ 0'],
     ['{"t": 1, "session": "a", "dir": "in", "bytes": 1.5}', 'field "bytes" is not an integer ≥ 0'],
     ['{"ghost_hunter_trace": 2}', "unsupported trace version 2 (this build reads version 1)"],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "shape": 6}',
+      'field "shape" is not an input shape (an integer from 0 to 5)',
+    ],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "shape": "enter"}',
+      'field "shape" is not an input shape (an integer from 0 to 5)',
+    ],
   ];
   for (const [text, problem] of cases) {
     assert.throws(
@@ -73,6 +81,11 @@ Deno.test("header on line 1 and extra fields are accepted, blank lines skipped",
     bytes: 0,
     comm: "bash",
   });
+  // The optional shape of an input; a v1 line without it stays valid.
+  assert.deepEqual(
+    parseTraceLine('{"t": 2, "session": "pts/1", "dir": "in", "bytes": 40, "shape": 4}', 3, "f"),
+    { t: 2, session: "pts/1", dir: "in", bytes: 40, shape: 4 },
+  );
   assert.throws(
     () => parseTraceLine('{"ghost_hunter_trace": 1}', 3, "f"),
     /line 3: a trace header is only allowed on line 1\./,
