@@ -202,10 +202,21 @@ export interface HumanRow {
   alertedPercent: number;
 }
 
+/** One corpus left out of the fit entirely, measured on its held-out people. */
+export interface CorpusRow {
+  corpus: string;
+  /** Held-out sessions of the corpus, every variant. */
+  sessions: number;
+  alerted: number;
+  alertedPercent: number;
+}
+
 /** The whole calibration result. */
 export interface CalibrationResult {
   families: FamilyRow[];
   human: HumanRow[];
+  /** Leave-one-corpus-out: each corpus by a model fitted on the other corpora's people. */
+  corpora: CorpusRow[];
   /** The model fitted on every family and the fitting people. */
   model: EvidenceModel;
   fitPeople: number;
@@ -328,7 +339,21 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       alertedPercent: percent(alerted, g.sessions.length),
     };
   });
-  return { families, human, model, fitPeople: fitCount, heldOutPeople: heldCount };
+  const corpora = HUMAN_CORPORA.map((corpus) => {
+    const without = fitModel(
+      fitFamilies,
+      fitPeople.filter((g) => !g.name.startsWith(`${corpus} `)),
+    );
+    const sessions = heldPeople.filter((h) => h.corpus === corpus).flatMap((h) => h.group.sessions);
+    const alerted = sessions.filter((s) => evidenceRun(without, s).firstAlert !== null).length;
+    return {
+      corpus,
+      sessions: sessions.length,
+      alerted,
+      alertedPercent: percent(alerted, sessions.length),
+    };
+  });
+  return { families, human, corpora, model, fitPeople: fitCount, heldOutPeople: heldCount };
 }
 
 /** The worst family row: the lowest share caught (for typing, ties by slowest median). */
@@ -375,6 +400,14 @@ export function formatCalibration(result: CalibrationResult): string {
     `Worst human row: ${worstHuman.corpus} ${worstHuman.variant}, ${
       worstHuman.alertedPercent.toFixed(2)
     } %.`,
+    "",
+    "Leave-one-corpus-out: each corpus's held-out people (every variant) by a model fitted without any person of that corpus:",
+    "",
+    "| Corpus left out | Sessions | Ever alerted |",
+    "| --- | ---: | ---: |",
+    ...result.corpora.map((r) =>
+      `| ${r.corpus} | ${r.sessions} | ${r.alerted} (${r.alertedPercent.toFixed(2)} %) |`
+    ),
   ].join("\n");
 }
 

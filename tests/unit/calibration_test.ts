@@ -31,6 +31,7 @@ Deno.test({
       result.families.map((r) => r.family),
       [...AUTOMATION_FAMILIES, "tbench-recordings"],
     );
+    assert.deepEqual(result.corpora.map((r) => r.corpus), [...HUMAN_CORPORA]);
     for (const corpus of HUMAN_CORPORA) {
       const rows = result.human.filter((r) => r.corpus === corpus).map((r) => r.variant);
       assert.deepEqual(rows, [...HUMAN_VARIANTS, "all variants in one session"]);
