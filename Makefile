@@ -51,7 +51,7 @@ $(PROBE): bpf/probe.bpf.c bpf/ghost_hunter.h build/vmlinux.h | .tools/debian.sta
 # deno compile needs the denort runtime (network or DENORT_BIN); without it,
 # a launcher with the same command line runs main.ts under the pinned Deno.
 ghost-hunter: $(PROBE) $(TS_SOURCES) $(DENO) tools/launcher.sh
-	@if $(DENO) compile --quiet --allow-all --include $(PROBE) --include src/actuation/writer_worker.ts --output $@ main.ts 2>/dev/null; then \
+	@if $(DENO) compile --quiet --allow-all --include $(PROBE) --include src/actuation/actuator_worker.ts --output $@ main.ts 2>/dev/null; then \
 		echo "make: built ./ghost-hunter as a deno compile single binary"; \
 	else \
 		sed -e "s|@DENO@|$(DENO)|" tools/launcher.sh > $@ && chmod 0755 $@; \

@@ -1,6 +1,6 @@
 /**
  * Time from the terminal event whose score crosses the threshold to the
- * moment the writer holds the session, ready to delay the next input: the
+ * moment the actuator holds the session, ready to delay the next input: the
  * agent's reaction time. Real agent, real probe, real ptys, one scripted
  * shell session after another. Needs root.
  *

@@ -5,6 +5,7 @@
  * @module
  */
 import { probeCost } from "./probe_cost.ts";
+import { holdPrecision } from "./hold_precision.ts";
 import { responseLatency } from "./response_latency.ts";
 
 async function runScript(script: string, flags: string[]): Promise<void> {
@@ -20,6 +21,8 @@ console.log("## Probe cost per non-terminal write\n");
 console.log(await probeCost());
 console.log("\n## Reaction time: threshold crossing to session held\n");
 console.log(await responseLatency());
+console.log("\n## Hold precision: a bot answering at once\n");
+console.log(await holdPrecision());
 console.log("\n## Replay throughput and state per session\n");
 await runScript("./replay_bench.ts", ["--allow-read", "--allow-write=/tmp"]);
 console.log("\n## Scale: 10,000 sessions, the session bound, the live agent's RSS\n");

@@ -12,19 +12,9 @@
 
 /* Syscall numbers of the hooked syscalls (tp_btf/sys_enter gives only the number). */
 #if defined(__TARGET_ARCH_x86)
-#define GH_NR_READ 0
 #define GH_NR_WRITE 1
-#define GH_NR_POLL 7
-#define GH_NR_SELECT 23
-#define GH_NR_PSELECT6 270
-#define GH_NR_PPOLL 271
 #elif defined(__TARGET_ARCH_arm64)
-#define GH_NR_READ 63
 #define GH_NR_WRITE 64
-#define GH_NR_POLL -1 /* arm64 has only the p- variants */
-#define GH_NR_SELECT -1
-#define GH_NR_PSELECT6 72
-#define GH_NR_PPOLL 73
 #else
 #error "ghost-hunter: unsupported architecture, set __TARGET_ARCH_x86 or __TARGET_ARCH_arm64"
 #endif
@@ -46,22 +36,22 @@
 #define GH_PTS_MAJOR_FIRST 136    /* Unix98 pty slaves: 136..143 */
 #define GH_PTS_MAJOR_LAST 143
 
-/* termios c_lflag bits and a poll event bit (vmlinux.h has no macros). */
+/* termios c_lflag bits, and the signal that holds a pty writer (vmlinux.h has no macros). */
 #define GH_ICANON 0000002
 #define GH_ECHO 0000010
-#define GH_POLLIN 0x0001
+#define GH_SIGSTOP 19
 
 /* What a TtyEvent reports. Zero is never a valid kind. */
 enum gh_event_kind {
 	GH_EVENT_INPUT = 1,  /* bytes arriving into the session (pty master write) */
 	GH_EVENT_OUTPUT = 2, /* bytes the session writes to its terminal */
-	GH_EVENT_READ_WAIT = 3, /* a jittered session is about to wait for input on its terminal */
 };
 
 /* Bits of TtyEvent.flags. */
 enum gh_event_flag {
 	GH_FLAG_JITTERED = 1,    /* the session had a live JitterCommand */
 	GH_FLAG_MASTER_SIDE = 2, /* seen on the pty master (sshd, tmux, script) */
+	GH_FLAG_WRITER_STOPPED = 4, /* the probe stopped the writer before this input landed: release it */
 };
 
 /*
@@ -82,15 +72,17 @@ enum gh_input_shape {
 /* What a JitterCommand asks the kernel side to do. */
 enum gh_jitter_mode {
 	GH_JITTER_OFF = 0,
-	GH_JITTER_FREEZE = 1, /* user space holds the session's cgroup frozen */
-	GH_JITTER_SIGSTOP = 2, /* opt-in: the probe stops the reader itself */
+	GH_JITTER_SIGSTOP = 2, /* the probe stops the pty master's writer at each input */
 };
 
 /* Indexes into the counters map. */
 enum gh_counter {
 	GH_COUNTER_RINGBUF_DROPS = 0,   /* bpf_ringbuf_reserve failed */
 	GH_COUNTER_PASSWORD_SKIPS = 1,  /* input at a password prompt, not timed */
-	GH_COUNTER_MAX = 2,
+	GH_COUNTER_HOLD_SHARED_WRITER = 2, /* input of a jittered session not held: its writer serves several ptys */
+	GH_COUNTER_HOLD_TABLE_FULL = 3,    /* input of a jittered session not held: stopped_writers was full */
+	GH_COUNTER_HOLD_JOB_CONTROL = 4,   /* input of a jittered session not held: its shell would see the stop */
+	GH_COUNTER_MAX = 5,
 };
 
 /* One terminal read or write, sizes and times only: never content. */
@@ -109,11 +101,28 @@ struct gh_tty_event {
 	__u8 _pad[3];
 };
 
-/* The agent's verdict for one session, keyed by session_key. */
+/*
+ * The agent's verdict for one session, keyed by session_key. The probe reads
+ * mode and expiry_ns; lambda_scaled is the published λ, for inspection with
+ * `bpftool map dump name jitter_commands`.
+ */
 struct gh_jitter_command {
 	__u32 lambda_scaled; /* λ × 1000, λ in 1/s: no float crosses the boundary */
 	__u32 mode;          /* enum gh_jitter_mode */
 	__u64 expiry_ns;     /* CLOCK_MONOTONIC; past it the command is ignored */
+};
+
+/*
+ * A writer the probe stopped (SIGSTOP) as it was writing an input into a
+ * jittered session's pty master, keyed by its thread id. The probe writes it
+ * before the stop, so whoever releases (the agent, its guardian, the next
+ * agent) finds every stopped writer even if no event was ever read.
+ */
+struct gh_stopped_writer {
+	__u64 stopped_ns;        /* bpf_ktime_get_ns() of the stop: the input's timestamp */
+	__u64 start_boottime_ns; /* the process's start (/proc/PID/stat field 22): a reused pid differs */
+	__u32 tgid;              /* the process to SIGCONT */
+	__u32 session_key;
 };
 
 /* Set by the loader in .rodata before the object is loaded. */
@@ -129,6 +138,8 @@ _Static_assert(__builtin_offsetof(struct gh_tty_event, login_id) == 56, "TtyEven
 _Static_assert(__builtin_offsetof(struct gh_tty_event, shape) == 60, "TtyEvent.shape offset");
 _Static_assert(sizeof(struct gh_jitter_command) == 16, "JitterCommand must be 16 bytes");
 _Static_assert(__builtin_offsetof(struct gh_jitter_command, expiry_ns) == 8, "JitterCommand.expiry_ns offset");
+_Static_assert(sizeof(struct gh_stopped_writer) == 24, "StoppedWriter must be 24 bytes");
+_Static_assert(__builtin_offsetof(struct gh_stopped_writer, tgid) == 16, "StoppedWriter.tgid offset");
 _Static_assert(sizeof(struct gh_probe_config) == 8, "ProbeConfig must be 8 bytes");
 
 #endif /* GHOST_HUNTER_H */

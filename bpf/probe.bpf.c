@@ -13,6 +13,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* writer_ptys value of a process that has written the masters of two ptys. */
+#define GH_WRITER_SHARED 0xffffffff
+
 /* Set by the loader before load; constant to the verifier. */
 const volatile struct gh_probe_config gh_config = {};
 
@@ -39,15 +42,29 @@ struct {
 } jitter_commands SEC(".maps");
 
 /*
- * Slot 0: how many sessions have a live JitterCommand, kept by the writer.
- * While it is 0, read() costs one inlined array lookup and nothing more.
+ * Writers this probe stopped and nobody has seen run since, by thread id.
+ * Pinned by the agent, so its guardian or the next agent can SIGCONT each
+ * one after the agent dies. A plain hash, not LRU: an entry is never lost
+ * while its writer is stopped; when it is full, inputs are not held.
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct gh_stopped_writer);
+} stopped_writers SEC(".maps");
+
+/*
+ * The pty a process last wrote as a master, by tgid, or GH_WRITER_SHARED once
+ * it has written two: stopping such a writer (a tmux server with several
+ * panes) would delay sessions that are not jittered.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, __u32);
-} jitter_state SEC(".maps");
+} writer_ptys SEC(".maps");
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
@@ -119,34 +136,11 @@ static __always_inline bool at_password_prompt(struct tty_struct *slave)
 	return (lflag & GH_ICANON) && !(lflag & GH_ECHO);
 }
 
-static __always_inline bool any_jitter(void)
-{
-	__u32 zero = 0;
-	__u32 *live = bpf_map_lookup_elem(&jitter_state, &zero);
-
-	return live && *live;
-}
-
-/*
- * Whether the line discipline already holds input a read() would return
- * (n_tty's input_available_p): if so, the reader will not block.
- */
-static __always_inline bool input_pending(struct tty_struct *tty)
-{
-	struct n_tty_data *ldata = BPF_CORE_READ(tty, disc_data);
-	__u32 lflag = BPF_CORE_READ(tty, termios.c_lflag);
-	size_t tail = BPF_CORE_READ(ldata, read_tail);
-
-	if (lflag & GH_ICANON)
-		return BPF_CORE_READ(ldata, canon_head) != tail;
-	return BPF_CORE_READ(ldata, commit_head) != tail;
-}
-
-static __always_inline bool jitter_live(__u32 session_key, __u64 now)
+static __always_inline struct gh_jitter_command *live_command(__u32 session_key, __u64 now)
 {
 	struct gh_jitter_command *cmd = bpf_map_lookup_elem(&jitter_commands, &session_key);
 
-	return cmd && cmd->mode != GH_JITTER_OFF && cmd->expiry_ns > now;
+	return cmd && cmd->mode != GH_JITTER_OFF && cmd->expiry_ns > now ? cmd : NULL;
 }
 
 /*
@@ -170,17 +164,111 @@ static __noinline void fill_event(struct gh_tty_event *event, enum gh_event_kind
 	__builtin_memset(event->_pad, 0, sizeof(event->_pad));
 }
 
+/*
+ * Whether the current process writes the masters of several ptys, recording
+ * that it wrote this one. Sticky until the LRU forgets the process.
+ */
+static __always_inline bool writer_shared(__u32 tgid, __u32 session_key)
+{
+	__u32 *last = bpf_map_lookup_elem(&writer_ptys, &tgid);
+	__u32 shared = GH_WRITER_SHARED;
+
+	if (!last) {
+		bpf_map_update_elem(&writer_ptys, &tgid, &session_key, BPF_ANY);
+		return false;
+	}
+	if (*last == session_key)
+		return false;
+	bpf_map_update_elem(&writer_ptys, &tgid, &shared, BPF_ANY);
+	return true;
+}
+
+/*
+ * Whether stopping the current process would show as a stopped job: its
+ * parent is the session leader of the terminal it runs on (a job-control
+ * shell, which waits with WUNTRACED, prints "Stopped" and takes the terminal
+ * back). sshd's session process, a tmux server and the pty helper of a
+ * reverse shell have no terminal of their own.
+ */
+static __always_inline bool stop_visible_to_job_control(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct tty_struct *tty = task->signal->tty;
+	struct signal_struct *parent = task->real_parent->signal;
+
+	return tty && parent->leader && parent->tty == tty;
+}
+
+/*
+ * The current thread is a writer this probe stopped, continued since: its
+ * write was interrupted before a byte landed and restarts through sys_enter.
+ * Let it through once, unreported (its input was reported when it was held).
+ */
+static __always_inline bool restarted_after_hold(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	if (!bpf_map_lookup_elem(&stopped_writers, &tid))
+		return false;
+	bpf_map_delete_elem(&stopped_writers, &tid);
+	return true;
+}
+
+/*
+ * Stops the current thread (the pty master's writer) before its input
+ * reaches the line discipline: the SIGSTOP is pending before the syscall
+ * body runs, so n_tty_write returns -ERESTARTSYS with nothing written, and
+ * the agent's SIGCONT at input time + d lets it restart. The record goes in
+ * first, so a writer is never stopped without one. Nothing inside the
+ * session changes: the writer is outside it.
+ */
+static __always_inline bool hold_writer(__u32 session_key, __u64 now)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 tid = (__u32)pid_tgid;
+	struct gh_stopped_writer record = {
+		.stopped_ns = now,
+		.start_boottime_ns = task->group_leader->start_boottime,
+		.tgid = pid_tgid >> 32,
+		.session_key = session_key,
+	};
+
+	if (writer_shared(record.tgid, session_key)) {
+		count(GH_COUNTER_HOLD_SHARED_WRITER);
+		return false;
+	}
+	if (stop_visible_to_job_control()) {
+		count(GH_COUNTER_HOLD_JOB_CONTROL);
+		return false;
+	}
+	if (bpf_map_update_elem(&stopped_writers, &tid, &record, BPF_NOEXIST)) {
+		count(GH_COUNTER_HOLD_TABLE_FULL);
+		return false;
+	}
+	if (bpf_send_signal_thread(GH_SIGSTOP)) {
+		bpf_map_delete_elem(&stopped_writers, &tid);
+		return false;
+	}
+	return true;
+}
+
 static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 session_key, __u64 bytes,
 				 __u64 now, enum gh_input_shape shape)
 {
+	struct gh_jitter_command *cmd = live_command(session_key, now);
 	struct gh_tty_event *event;
 
-	if (jitter_live(session_key, now))
-		flags |= GH_FLAG_JITTERED;
+	/* Reserve first: a writer is stopped only for an input the agent will see. */
 	event = bpf_ringbuf_reserve(&events, sizeof(*event), 0);
 	if (!event) {
 		count(GH_COUNTER_RINGBUF_DROPS);
 		return;
+	}
+	if (cmd) {
+		flags |= GH_FLAG_JITTERED;
+		if (kind == GH_EVENT_INPUT && cmd->mode == GH_JITTER_SIGSTOP && hold_writer(session_key, now))
+			flags |= GH_FLAG_WRITER_STOPPED;
 	}
 	event->timestamp_ns = now;
 	fill_event(event, kind, flags, session_key, bytes);
@@ -224,6 +312,8 @@ static __always_inline void handle_terminal_write(struct file *file, const char 
 		emit(GH_EVENT_OUTPUT, 0, tty_session_key(tty), bytes, now, GH_SHAPE_UNKNOWN);
 		return;
 	}
+	if (restarted_after_hold())
+		return;
 	slave = BPF_CORE_READ(tty, link);
 	if (!slave)
 		return;
@@ -236,85 +326,24 @@ static __always_inline void handle_terminal_write(struct file *file, const char 
 }
 
 /*
- * Whether a select/poll-family call waits for stdin to become readable.
- * readline (bash, python, ...) waits in pselect6 on fd 0 before it reads,
- * so that is where a jittered shell blocks for its next input. Only fd 0 is
- * checked: a wait on other descriptors (a socket) must not hold the session.
- */
-static __always_inline bool waits_on_stdin(long id, struct pt_regs *regs)
-{
-	__u64 nfds, first;
-	struct pollfd entry;
-
-	if (id == GH_NR_PSELECT6 || id == GH_NR_SELECT) {
-		nfds = PT_REGS_PARM1(regs);
-		first = 0;
-		if (nfds < 1 || bpf_probe_read_user(&first, 1, (void *)PT_REGS_PARM2(regs)))
-			return false;
-		return first & 1;
-	}
-	if (id == GH_NR_PPOLL || id == GH_NR_POLL) {
-		nfds = PT_REGS_PARM2(regs);
-		if (nfds < 1 || bpf_probe_read_user(&entry, sizeof(entry), (void *)PT_REGS_PARM1(regs)))
-			return false;
-		return entry.fd == 0 && (entry.events & GH_POLLIN);
-	}
-	return false;
-}
-
-/*
- * A jittered session's reader is about to wait for input: the writer holds
- * the session from here until the next input's drawn delay has passed.
- */
-static __always_inline void handle_terminal_read(struct file *file, __u64 bytes)
-{
-	__u64 now = bpf_ktime_get_ns();
-	struct tty_file_private *priv = file->private_data;
-	struct tty_struct *tty = BPF_CORE_READ(priv, tty);
-	__u32 key;
-
-	if (!tty || is_pty_master(tty))
-		return;
-	key = tty_session_key(tty);
-	if (!jitter_live(key, now) || input_pending(tty))
-		return;
-	emit(GH_EVENT_READ_WAIT, 0, key, bytes, now, GH_SHAPE_UNKNOWN);
-}
-
-/*
  * Every syscall passes here (tp_btf/sys_enter is the cheapest hook these
- * kernels allow), so anything that is not a write to a terminal (or, while a
- * session is jittered, a wait on one) must leave after as few loads as
- * possible. The write's start is the moment its bytes reach the terminal,
- * which is the timing we score.
+ * kernels allow), so anything that is not a write to a terminal must leave
+ * after as few loads as possible. The write's start is the moment its bytes
+ * reach the terminal, which is the timing we score, and the last moment a
+ * hold can stop them.
  */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
 	struct file *file;
-	__u64 fd;
 
-	if (id == GH_NR_WRITE) {
-		fd = PT_REGS_PARM1(regs);
-	} else {
-		/* Waits matter only while a session is jittered. */
-		if (!any_jitter())
-			return 0;
-		if (id == GH_NR_READ)
-			fd = PT_REGS_PARM1(regs);
-		else if (waits_on_stdin(id, regs))
-			fd = 0;
-		else
-			return 0;
-	}
-	file = current_file(fd);
+	if (id != GH_NR_WRITE)
+		return 0;
+	file = current_file(PT_REGS_PARM1(regs));
 	if (!file || !is_terminal_rdev(file->f_inode->i_rdev))
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == gh_config.agent_tgid)
 		return 0;
-	if (id == GH_NR_WRITE)
-		handle_terminal_write(file, (const char *)PT_REGS_PARM2(regs), PT_REGS_PARM3(regs));
-	else
-		handle_terminal_read(file, 0);
+	handle_terminal_write(file, (const char *)PT_REGS_PARM2(regs), PT_REGS_PARM3(regs));
 	return 0;
 }

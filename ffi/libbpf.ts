@@ -101,6 +101,28 @@ export const LIBBPF_SYMBOLS = {
     ],
     result: "i32",
   },
+  /** int bpf_map_get_next_key(int fd, const void *key, void *next_key) */
+  bpf_map_get_next_key: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const void *key (NULL: the first key)
+      "buffer", // void *next_key
+    ],
+    result: "i32",
+  },
+  /** int bpf_obj_pin(int fd, const char *pathname) */
+  bpf_obj_pin: {
+    parameters: [
+      "i32", // int fd
+      "buffer", // const char *pathname
+    ],
+    result: "i32",
+  },
+  /** int bpf_obj_get(const char *pathname) */
+  bpf_obj_get: {
+    parameters: ["buffer"], // const char *pathname
+    result: "i32",
+  },
   /** int libbpf_num_possible_cpus(void) */
   libbpf_num_possible_cpus: {
     parameters: [],

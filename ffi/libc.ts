@@ -1,6 +1,7 @@
 /**
  * libc symbols used by the agent: memory maps for the ring buffer, epoll to
- * wait on it without blocking the event loop, errno and the monotonic clock.
+ * wait on it without blocking the event loop, errno, the monotonic clock,
+ * signals and priority for the actuator, and mount for the BPF file system.
  * (The pseudo-terminal symbols the tests use are in tests/support/pty_libc.ts.)
  *
  * @module
@@ -75,6 +76,39 @@ export const LIBC_SYMBOLS = {
     parameters: [
       "i32", // clockid_t clockid
       "buffer", // struct timespec *tp
+    ],
+    result: "i32",
+  },
+  /** int kill(pid_t pid, int sig) */
+  kill: {
+    parameters: [
+      "i32", // pid_t pid
+      "i32", // int sig
+    ],
+    result: "i32",
+  },
+  /** pid_t gettid(void) */
+  gettid: {
+    parameters: [],
+    result: "i32",
+  },
+  /** int setpriority(int which, id_t who, int prio) */
+  setpriority: {
+    parameters: [
+      "i32", // int which
+      "u32", // id_t who
+      "i32", // int prio
+    ],
+    result: "i32",
+  },
+  /** int mount(const char *source, const char *target, const char *filesystemtype, unsigned long mountflags, const void *data) */
+  mount: {
+    parameters: [
+      "buffer", // const char *source
+      "buffer", // const char *target
+      "buffer", // const char *filesystemtype
+      "u64", // unsigned long mountflags
+      "buffer", // const void *data
     ],
     result: "i32",
   },

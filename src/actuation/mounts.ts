@@ -1,6 +1,6 @@
 /**
- * Finds mounted file systems by type in /proc/mounts: the cgroup v2 mount
- * that the freezer and the doctor checks use.
+ * Finds mounted file systems by type in /proc/mounts: the BPF file system
+ * the actuator pins its map in, and the doctor's check of it.
  *
  * @module
  */

@@ -1,6 +1,6 @@
 /**
- * Finds the processes of a terminal session: those whose controlling
- * terminal is the session's tty, from /proc/<pid>/stat.
+ * Finds whether a terminal session still has processes: those whose
+ * controlling terminal is the session's tty, from /proc/<pid>/stat.
  *
  * @module
  */
@@ -24,40 +24,23 @@ export function ttyNrOfStat(stat: string): number | undefined {
   return Number.isInteger(ttyNr) ? ttyNr >>> 0 : undefined;
 }
 
-/** Pids whose controlling terminal is `ttyNr`, leaving out `exclude`. */
-export async function sessionProcesses(
-  ttyNr: number,
-  exclude: ReadonlySet<number>,
-): Promise<number[]> {
-  const pids: number[] = [];
-  for await (const entry of Deno.readDir("/proc")) {
-    const pid = Number(entry.name);
-    if (!Number.isInteger(pid) || exclude.has(pid)) continue;
-    try {
-      if (ttyNrOfStat(await Deno.readTextFile(`/proc/${pid}/stat`)) === ttyNr) pids.push(pid);
-    } catch {
-      // exited while we looked
-    }
-  }
-  return pids;
-}
-
-/** read, and the select/poll family readline waits in, on this architecture. */
-const WAIT_SYSCALLS = Deno.build.arch === "aarch64" ? [63, 72, 73] : [0, 7, 23, 270, 271];
-
 /**
- * Whether any of `pids` is blocked in read(2) or a select/poll-family wait
- * right now (/proc/<pid>/syscall): a session held at that moment is waiting
- * for its next input.
+ * Of `ttyNrs`, those some process has as its controlling terminal now (one
+ * pass over /proc): a session whose terminal nobody has any more has ended.
  */
-export async function anyWaitingForInput(pids: readonly number[]): Promise<boolean> {
-  for (const pid of pids) {
+export function ttysInUse(ttyNrs: readonly number[]): Set<number> {
+  const wanted = new Set(ttyNrs);
+  const found = new Set<number>();
+  if (wanted.size === 0) return found;
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
     try {
-      const syscall = await Deno.readTextFile(`/proc/${pid}/syscall`);
-      if (WAIT_SYSCALLS.includes(Number(syscall.split(" ")[0]))) return true;
+      const ttyNr = ttyNrOfStat(Deno.readTextFileSync(`/proc/${entry.name}/stat`));
+      if (ttyNr !== undefined && wanted.has(ttyNr)) found.add(ttyNr);
     } catch {
       // exited while we looked
     }
+    if (found.size === wanted.size) break;
   }
-  return false;
+  return found;
 }

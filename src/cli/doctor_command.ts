@@ -17,9 +17,9 @@ const HELP = `Usage: ghost-hunter doctor [--format table|json]
 
 Checks what the live agent needs: kernel version (5.15 or later), kernel BTF,
 capabilities (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN; CAP_KILL for the
-sigstop actuator), cgroup v2 and its freezer, libbpf (1.0 or later) and
-whether the probe loads. Prints one row per check, then how to fix each
-failure. Changes nothing (a test cgroup is created and removed).
+sigstop actuator), the BPF file system (/sys/fs/bpf), libbpf (1.0 or later)
+and whether the probe loads. Prints one row per check, then how to fix each
+failure. Changes nothing.
 Exit status: 0 if every check passed, 1 if one failed, 2 on a bad option.
 
 Options:

@@ -1,20 +1,21 @@
 /**
- * `ghost-hunter release`: thaws every session a ghost-hunter agent left
- * held and puts its processes back in their cgroups. The agent runs the same
- * at start; its guardian runs this when the agent dies.
+ * `ghost-hunter release`: continues every pty writer a ghost-hunter agent
+ * left stopped. The agent runs the same at start; its guardian runs this
+ * when the agent dies.
  *
  * @module
  */
-import { CgroupFreezer } from "../actuation/cgroup_freezer.ts";
+import { releaseLeftovers, STOPPED_WRITERS_PIN } from "../actuation/stopped_writers.ts";
 import type { Command } from "./command.ts";
 import { parseCommandArgs } from "./parse_command_args.ts";
 
 const HELP = `Usage: ghost-hunter release
 
-Thaws every terminal session a ghost-hunter agent left held (cgroups under
-<cgroup2>/ghost-hunter, and the state in /run/ghost-hunter/held.json), puts
-each process back in the cgroup it came from, and removes what the agent
-made. Safe to run at any time; prints the sessions it released as JSON.
+Sends SIGCONT to every pty writer (sshd, tmux, script, a bot) a ghost-hunter
+probe stopped and no agent let go, as recorded in the pinned map
+${STOPPED_WRITERS_PIN}, after checking each is the very process that was
+stopped (same pid and start time); then removes the pin. Safe to run at any
+time; prints the sessions and processes it released as JSON.
 
 Example:
   sudo ./ghost-hunter release`;
@@ -22,14 +23,14 @@ Example:
 /** The `release` subcommand. */
 export const releaseCommand: Command = {
   name: "release",
-  summary: "thaw and restore any session a dead agent left held",
+  summary: "continue any pty writer a dead agent left stopped",
   help: HELP,
-  async run(args) {
+  run(args) {
     parseCommandArgs({ args, strict: true, allowPositionals: false, options: {} }, {
       command: "release",
     });
-    const freezer = await CgroupFreezer.open();
-    console.log(JSON.stringify({ released: await freezer.releaseAll() }));
-    return 0;
+    const released = releaseLeftovers();
+    console.log(JSON.stringify({ released: released.sessions, pids: released.pids }));
+    return Promise.resolve(0);
   },
 };

@@ -101,8 +101,9 @@ export const RUN_HELP = `Usage: ghost-hunter [run] [--config FILE] [options]
 
 Watches the timing of every terminal session on this machine, scores each
 for automation, writes an alert past the threshold and delays the session's
-terminal I/O. Needs root, or CAP_BPF + CAP_PERFMON and write access to the
-cgroup v2 hierarchy (run "ghost-hunter doctor" to check). Stops on SIGINT or
+terminal I/O. Needs root, or CAP_BPF + CAP_PERFMON + CAP_KILL, and a BPF
+file system at /sys/fs/bpf or CAP_SYS_ADMIN to mount one (run "ghost-hunter
+doctor" to check). Stops on SIGINT or
 SIGTERM. Flags override the config file, which overrides the defaults.
 
 Options:
@@ -112,7 +113,7 @@ Options:
       --alerts FILE            append alerts as JSON lines to FILE (mode 0600), or - for stdout (default -)
       --log-level LEVEL        debug, info, warning or error; logs are JSON lines on stderr (default ${DEFAULT_CONFIG.log_level})
       --metrics-listen ADDR    serve /metrics (Prometheus) and /sessions (for top) on HOST:PORT, or "off" (default off)
-      --actuator NAME          freezer, the cgroup v2 freezer (sigstop is reserved and refused in this build) (default ${DEFAULT_CONFIG.actuator})
+      --actuator NAME          sigstop: the probe stops the pty writer at each input, SIGCONT when due (default ${DEFAULT_CONFIG.actuator})
       --max-delay-ms MS        cap on one injected delay, 1 to 60000 (default ${DEFAULT_CONFIG.max_delay_ms})
       --max-sessions N         sessions tracked at once, 1 to 1000000 (default ${DEFAULT_CONFIG.limits.max_sessions})
       --ring-buffer-bytes N    kernel ring buffer size, ${CONFIG_SCHEMA.limits.ring_buffer_bytes.expected} (default ${DEFAULT_CONFIG.limits.ring_buffer_bytes})

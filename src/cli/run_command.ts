@@ -12,7 +12,6 @@ import { runLiveAgent } from "../pipeline/live_agent.ts";
 import { setupLogging } from "../log.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import type { Command } from "./command.ts";
-import { UsageError } from "../errors.ts";
 import { parseRunArgs, RUN_HELP } from "./run_args.ts";
 
 const logger = getLogger(["ghost-hunter", "run"]);
@@ -29,11 +28,6 @@ function resolveUid(user: number | string, passwd: string): number {
 
 /** Runs the live agent with `config` until SIGINT/SIGTERM; resolves to the exit status. */
 export async function run(config: Config): Promise<number> {
-  if (config.actuator !== "freezer") {
-    throw new UsageError(
-      `Actuator "${config.actuator}" is not available in this build; use "freezer" (the default).`,
-    );
-  }
   await setupLogging({ level: config.log_level });
   const passwd = config.allow.users.some((u) => typeof u === "string")
     ? await Deno.readTextFile("/etc/passwd")

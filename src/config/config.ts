@@ -11,11 +11,12 @@
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
 /**
- * How a jittered session is delayed: `freezer` holds it in a cgroup v2
- * freezer (invisible to job control); `sigstop` stops it with SIGSTOP and
- * resumes it with SIGCONT (a job-control shell can see its child stop).
+ * How a jittered session is delayed: `sigstop`, the probe stops the process
+ * writing the session's pty master (sshd, tmux, script) at each input and
+ * the agent resumes it with SIGCONT when the input's delay is due. The one
+ * mechanism measured to hold every input (README, "Active response").
  */
-export type Actuator = "freezer" | "sigstop";
+export type Actuator = "sigstop";
 
 /**
  * The Gamma prior of the per-session delay rate λ (1/s) and the bounds λ is

@@ -149,7 +149,7 @@ export const CONFIG_SCHEMA: SchemaOf<Config> = {
     max: positiveNumber(),
   },
   max_delay_ms: integerFrom(1, 60_000),
-  actuator: oneOf(["freezer", "sigstop"]),
+  actuator: oneOf(["sigstop"]),
   dry_run: BOOLEAN,
   allow: {
     users: new ListRule("an array of user ids and user names", USER),

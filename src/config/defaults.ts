@@ -14,7 +14,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   // Prior mean λ = α₀/β₀ = 5/s, a 200 ms typing gap.
   lambda: Object.freeze({ prior_alpha: 2, prior_beta: 0.4, min: 0.1, max: 50 }),
   max_delay_ms: 2000,
-  actuator: "freezer",
+  actuator: "sigstop",
   dry_run: false,
   allow: Object.freeze({ users: [], comms: [], ttys: [] }),
   alerts: "-",

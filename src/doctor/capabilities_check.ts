@@ -1,7 +1,8 @@
 /**
  * Doctor check: the process holds the capabilities that loading and
  * attaching the probe needs (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN),
- * and says whether the opt-in sigstop actuator could send SIGCONT (CAP_KILL).
+ * and says whether the sigstop actuator could send SIGCONT to other users'
+ * processes (CAP_KILL).
  *
  * @module
  */

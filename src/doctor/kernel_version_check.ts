@@ -1,6 +1,6 @@
 /**
  * Doctor check: the kernel is recent enough for the probe (BTF-typed
- * tracepoints, ring buffers, the cgroup v2 freezer).
+ * tracepoints, ring buffers, bpf_send_signal_thread).
  *
  * @module
  */

@@ -9,7 +9,7 @@ import type { DoctorCheck } from "./doctor_check.ts";
 import { kernelVersionCheck } from "./kernel_version_check.ts";
 import { btfCheck } from "./btf_check.ts";
 import { capabilitiesCheck } from "./capabilities_check.ts";
-import { cgroupFreezerCheck, cgroupV2Check } from "./cgroup_checks.ts";
+import { bpfFsCheck } from "./bpf_fs_check.ts";
 import { libbpfCheck } from "./libbpf_check.ts";
 import { probeCheck } from "./probe_check.ts";
 
@@ -18,8 +18,7 @@ export const DEFAULT_CHECKS: readonly DoctorCheck[] = [
   kernelVersionCheck,
   btfCheck,
   capabilitiesCheck,
-  cgroupV2Check,
-  cgroupFreezerCheck,
+  bpfFsCheck,
   libbpfCheck,
   probeCheck,
 ];

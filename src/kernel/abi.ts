@@ -9,16 +9,23 @@
  */
 
 /** `enum gh_event_kind`. */
-export const EventKind = { INPUT: 1, OUTPUT: 2, READ_WAIT: 3 } as const;
+export const EventKind = { INPUT: 1, OUTPUT: 2 } as const;
 
 /** `enum gh_event_flag` bits. */
-export const EventFlag = { JITTERED: 1, MASTER_SIDE: 2 } as const;
+export const EventFlag = { JITTERED: 1, MASTER_SIDE: 2, WRITER_STOPPED: 4 } as const;
 
 /** `enum gh_jitter_mode`. */
-export const JitterMode = { OFF: 0, FREEZE: 1, SIGSTOP: 2 } as const;
+export const JitterMode = { OFF: 0, SIGSTOP: 2 } as const;
 
 /** `enum gh_counter`: indexes into the probe's counters map. */
-export const Counter = { RINGBUF_DROPS: 0, PASSWORD_SKIPS: 1, MAX: 2 } as const;
+export const Counter = {
+  RINGBUF_DROPS: 0,
+  PASSWORD_SKIPS: 1,
+  HOLD_SHARED_WRITER: 2,
+  HOLD_TABLE_FULL: 3,
+  HOLD_JOB_CONTROL: 4,
+  MAX: 5,
+} as const;
 
 /** The kernel's internal dev_t split (`GH_DEV_MINOR_BITS`, `GH_DEV_MINOR_MASK`). */
 export const DEV_T = { MINOR_BITS: 20, MINOR_MASK: 0xfffff } as const;
@@ -64,6 +71,15 @@ export const JITTER_COMMAND_LAYOUT = {
   lambda_scaled: 0,
   mode: 4,
   expiry_ns: 8,
+} as const;
+
+/** `struct gh_stopped_writer`: size and field offsets in bytes. */
+export const STOPPED_WRITER_LAYOUT = {
+  size: 24,
+  stopped_ns: 0,
+  start_boottime_ns: 8,
+  tgid: 16,
+  session_key: 20,
 } as const;
 
 /** `struct gh_probe_config`: size and field offsets in bytes. */
@@ -122,7 +138,7 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
     );
   }
   const kind = view.getUint32(offset + TTY_EVENT_LAYOUT.kind, true);
-  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT && kind !== EventKind.READ_WAIT) {
+  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT) {
     throw new Error(
       `Cannot decode TtyEvent at offset ${offset}: unknown kind ${kind}`,
     );
@@ -171,4 +187,31 @@ export function encodeJitterCommand(command: JitterCommand): Uint8Array {
   view.setUint32(JITTER_COMMAND_LAYOUT.mode, command.mode, true);
   view.setBigUint64(JITTER_COMMAND_LAYOUT.expiry_ns, command.expiryNs, true);
   return bytes;
+}
+
+/** A decoded `struct gh_stopped_writer`: a writer the probe stopped, keyed by its thread id. */
+export interface StoppedWriter {
+  /** CLOCK_MONOTONIC nanoseconds of the stop (the held input's timestamp). */
+  stoppedNs: bigint;
+  /** The process's start in ns since boot; /proc/PID/stat field 22 is this in clock ticks. */
+  startBoottimeNs: bigint;
+  /** The process to SIGCONT. */
+  tgid: number;
+  sessionKey: number;
+}
+
+/** Decodes a `stopped_writers` map value (24 bytes). */
+export function decodeStoppedWriter(bytes: Uint8Array): StoppedWriter {
+  if (bytes.length < STOPPED_WRITER_LAYOUT.size) {
+    throw new RangeError(
+      `Cannot decode StoppedWriter: needs ${STOPPED_WRITER_LAYOUT.size} bytes, got ${bytes.length}`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return {
+    stoppedNs: view.getBigUint64(STOPPED_WRITER_LAYOUT.stopped_ns, true),
+    startBoottimeNs: view.getBigUint64(STOPPED_WRITER_LAYOUT.start_boottime_ns, true),
+    tgid: view.getUint32(STOPPED_WRITER_LAYOUT.tgid, true),
+    sessionKey: view.getUint32(STOPPED_WRITER_LAYOUT.session_key, true),
+  };
 }

@@ -19,7 +19,7 @@ export interface ProbeOptions {
   agentTgid: number;
   /** Ring buffer size in bytes: a power of two, a multiple of the page size. */
   ringBufferBytes: number;
-  /** Entries of the jitter command map: sessions that can be delayed at once. */
+  /** Entries of the jitter command map (sessions that can be delayed at once) and of the stopped-writer map. */
   jitterMapEntries: number;
 }
 
@@ -29,6 +29,12 @@ export interface ProbeCounters {
   ringbufDrops: bigint;
   /** Keystrokes at password prompts, deliberately not timed. */
   passwordSkips: bigint;
+  /** Inputs of jittered sessions not held: their writer serves several ptys. */
+  holdSharedWriter: bigint;
+  /** Inputs of jittered sessions not held: the stopped-writer map was full. */
+  holdTableFull: bigint;
+  /** Inputs of jittered sessions not held: the writer's job-control shell would see it stop. */
+  holdJobControl: bigint;
 }
 
 /** Reads a BPF object built next to the program (embedded in the compiled binary). */
@@ -52,7 +58,7 @@ export class Probe {
   #ringBufferBytes: number;
   #eventsFd: number;
   #jitterCommandsFd: number;
-  #jitterStateFd: number;
+  #stoppedWritersFd: number;
   #countersFd: number;
 
   private constructor(object: BpfObject, ringBufferBytes: number) {
@@ -60,7 +66,7 @@ export class Probe {
     this.#ringBufferBytes = ringBufferBytes;
     this.#eventsFd = object.mapFd("events");
     this.#jitterCommandsFd = object.mapFd("jitter_commands");
-    this.#jitterStateFd = object.mapFd("jitter_state");
+    this.#stoppedWritersFd = object.mapFd("stopped_writers");
     this.#countersFd = object.mapFd("counters");
   }
 
@@ -84,6 +90,7 @@ export class Probe {
         .setUint32(PROBE_CONFIG_LAYOUT.agent_tgid, options.agentTgid, true);
       object.setMaxEntries("events", options.ringBufferBytes);
       object.setMaxEntries("jitter_commands", options.jitterMapEntries);
+      object.setMaxEntries("stopped_writers", options.jitterMapEntries);
       object.load();
       object.attach(PROGRAM_NAME);
       return new Probe(object, options.ringBufferBytes);
@@ -98,14 +105,14 @@ export class Probe {
     return this.#eventsFd;
   }
 
-  /** File descriptor of the jitter command map, for the writer. */
+  /** File descriptor of the jitter command map, for the actuator. */
   get jitterCommandsFd(): number {
     return this.#jitterCommandsFd;
   }
 
-  /** File descriptor of the one-slot map counting jittered sessions, for the writer. */
-  get jitterStateFd(): number {
-    return this.#jitterStateFd;
+  /** File descriptor of the map of writers the probe stopped, for the actuator. */
+  get stoppedWritersFd(): number {
+    return this.#stoppedWritersFd;
   }
 
   /** Ring buffer size in bytes, as loaded. */
@@ -128,6 +135,9 @@ export class Probe {
     return {
       ringbufDrops: read(Counter.RINGBUF_DROPS),
       passwordSkips: read(Counter.PASSWORD_SKIPS),
+      holdSharedWriter: read(Counter.HOLD_SHARED_WRITER),
+      holdTableFull: read(Counter.HOLD_TABLE_FULL),
+      holdJobControl: read(Counter.HOLD_JOB_CONTROL),
     };
   }
 

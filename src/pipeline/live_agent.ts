@@ -7,10 +7,10 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { EventKind, type TtyEvent } from "../kernel/abi.ts";
+import { EventFlag, type TtyEvent } from "../kernel/abi.ts";
 import { ttyNrOfSessionKey, ttyNrOfStat } from "../actuation/session_processes.ts";
 import { anomalyAlert, type EcsAlert, ecsAlert } from "../alerts/ecs_alert.ts";
-import { JitterWriter } from "../actuation/jitter_writer.ts";
+import { Actuator } from "../actuation/actuator.ts";
 import type { ListenAddress } from "../config/listen_address.ts";
 import { type AgentMetrics, createAgentMetrics } from "../metrics/agent_metrics.ts";
 import { MetricsServer } from "../metrics/server.ts";
@@ -18,11 +18,10 @@ import { type JitterDecision, JitterPolicy } from "../response/jitter_policy.ts"
 import { Xoshiro128 } from "../response/xoshiro128.ts";
 import { ScoringEngine } from "../score/scoring_engine.ts";
 import { MonotonicClock } from "../kernel/monotonic_clock.ts";
-import { sessionName } from "../kernel/session_name.ts";
 import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
 import { nsToTraceMs, type TraceEvent } from "../trace/trace_event.ts";
 import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
-import type { WriterReport } from "../actuation/writer_protocol.ts";
+import { type ActuatorReport, releaseAtCommand } from "../actuation/actuator_protocol.ts";
 
 /** Who is never scored and never delayed. */
 export interface Allowlist {
@@ -99,7 +98,7 @@ function decisionAlert(decision: JitterDecision, action: string, dryRun: boolean
 }
 
 function logReport(
-  report: WriterReport,
+  report: ActuatorReport,
   onRelease: (seconds: number) => void,
   onEnded: (session: string, tMs: number) => void,
 ): void {
@@ -183,10 +182,11 @@ export async function runLiveAgent(
     ringBufferBytes: options.ringBufferBytes,
     jitterMapEntries: options.jitterMapEntries,
   });
-  await using writer = JitterWriter.start({
+  await using writer = Actuator.start({
     jitterCommandsFd: source.probe.jitterCommandsFd,
-    jitterStateFd: source.probe.jitterStateFd,
+    stoppedWritersFd: source.probe.stoppedWritersFd,
     dryRun: options.dryRun,
+    maxDelayMs: options.maxDelaySeconds * 1000,
     onReport: (report) =>
       logReport(report, (seconds) => {
         delaysApplied++;
@@ -206,7 +206,11 @@ export async function runLiveAgent(
     metrics.alerts.inc({ type: (alert.event as { action: string }).action });
     await options.emit(alert);
   };
-  const dispatch = async (decisions: JitterDecision[], sessionKey: number) => {
+  const dispatch = async (
+    decisions: JitterDecision[],
+    sessionKey: number,
+    stoppedWriterTid: number | null = null,
+  ) => {
     for (const decision of decisions) {
       const action = DECISION_ACTIONS[decision.kind];
       if (action !== undefined) await emit(decisionAlert(decision, action, options.dryRun));
@@ -227,12 +231,7 @@ export async function runLiveAgent(
           });
           break;
         case "delay":
-          writer.post({
-            type: "release-at",
-            session: decision.session,
-            inputMs: decision.t,
-            atMs: decision.t + decision.seconds * 1000,
-          });
+          writer.post(releaseAtCommand(decision, stoppedWriterTid));
           logger.debug("Delay drawn", { ...decision, dry_run: options.dryRun });
           break;
         case "jitter-stop":
@@ -252,13 +251,18 @@ export async function runLiveAgent(
     }
   };
   const handle = async (probeEvent: TtyEvent) => {
-    if (probeEvent.kind === EventKind.READ_WAIT) {
-      const tMs = nsToTraceMs(probeEvent.timestampNs);
-      writer.post({ type: "wait", session: sessionName(probeEvent.sessionKey), tMs });
-      return;
-    }
+    const stoppedWriterTid = (probeEvent.flags & EventFlag.WRITER_STOPPED) !== 0
+      ? probeEvent.tid
+      : null;
     const event = traceEventFromProbe(probeEvent);
-    if (isAllowed(event, options.allow)) return;
+    // An input the probe held that gets no drawn delay goes through at once.
+    const letThrough = () => {
+      if (stoppedWriterTid === null) return;
+      writer.post(
+        releaseAtCommand({ session: event.session, t: event.t, seconds: 0 }, stoppedWriterTid),
+      );
+    };
+    if (isAllowed(event, options.allow)) return letThrough();
     events++;
     metrics.events.inc({ direction: event.dir === "in" ? "input" : "output" });
     const verdict = engine.observe(event);
@@ -276,8 +280,12 @@ export async function runLiveAgent(
         traceTMs: event.t,
       }));
     }
-    if (ownTty !== undefined && ttyNrOfSessionKey(probeEvent.sessionKey) === ownTty) return;
-    await dispatch(policy.onEvent(event.session, event), probeEvent.sessionKey);
+    if (ownTty !== undefined && ttyNrOfSessionKey(probeEvent.sessionKey) === ownTty) {
+      return letThrough();
+    }
+    const decisions = policy.onEvent(event.session, event);
+    if (!decisions.some((decision) => decision.kind === "delay")) letThrough();
+    await dispatch(decisions, probeEvent.sessionKey, stoppedWriterTid);
     await dispatch(policy.onScore(event.session, event.t, verdict.score), probeEvent.sessionKey);
   };
 

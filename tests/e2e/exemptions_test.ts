@@ -1,7 +1,7 @@
 /**
  * What the agent must never delay: its own terminal, and sessions on the
- * allowlist; and what a restarted agent must undo: sessions a previous agent
- * left held when it and its guardian were both killed.
+ * allowlist; and what a restarted agent must undo: a writer a previous agent
+ * left stopped when it and its guardian were both killed.
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
@@ -9,11 +9,12 @@ import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 import {
   alertActions,
-  CGROUP_BASE,
-  heldCgroups,
+  processState,
+  recordedWriters,
   startScriptedShell,
   waitUntil,
 } from "../support/held_sessions.ts";
+import { startFastBot } from "../support/fast_bot.ts";
 
 /** Scripted command lines, each sent once the previous one has run. */
 async function typeScripted(pty: Pty, lines: number, tag: string): Promise<void> {
@@ -57,7 +58,7 @@ Deno.test({
         await sleep(80);
       }
       await sleep(300);
-      assert.deepEqual(heldCgroups(), [], "nothing held");
+      assert.deepEqual(recordedWriters(), [], "nothing held");
     } finally {
       const status = await agent.stop();
       assert.equal(status.code, 0);
@@ -72,49 +73,54 @@ Deno.test({
   name: "exemptions: a restarted agent releases what a killed agent and guardian left held",
   ignore: skipOrFail("restart release", kernelBlocker()),
   async fn() {
-    const first = await AgentOnPty.start(["--max-delay-ms", "30000"], "Probe attached");
-    const shell = new Pty();
+    // Delays of seconds (λ kept at most 0.5/s), so the bot is stopped when both die.
+    const config = await Deno.makeTempFile({ suffix: ".json" });
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
+    );
+    const first = await AgentOnPty.start(
+      ["--config", config, "--max-delay-ms", "30000"],
+      "Probe attached",
+    );
+    const bot = await startFastBot(60);
     let second: AgentOnPty | undefined;
     try {
-      await startScriptedShell(shell);
-      const cgroup = `${CGROUP_BASE}/${shell.sessionName.replace("/", "-")}`;
-      for (let i = 0; i < 60 && !heldCgroups().length; i++) await typeScripted(shell, 1, `k${i}-`);
-      await waitUntil("the session is frozen", () => {
-        try {
-          return Deno.readTextFileSync(`${cgroup}/cgroup.events`).includes("frozen 1");
-        } catch {
-          return false;
-        }
-      }, 5000);
+      await waitUntil(
+        "the probe stopped the bot",
+        () => processState(bot.process.pid) === "T",
+        20_000,
+      );
       // Both die at once: nothing is left to release the session.
-      await new Deno.Command("pkill", { args: ["-KILL", "-f", "ghost-hunter-guardian"] }).output();
+      await new Deno.Command("pkill", {
+        args: ["-KILL", "-P", String(first.pid), "-f", "ghost-hunter-guardian"],
+      }).output();
       first.process.kill("SIGKILL");
       await first.process.status;
       await sleep(1500);
-      assert.deepEqual(heldCgroups(), [shell.sessionName.replace("/", "-")], "still held");
+      assert.equal(processState(bot.process.pid), "T", "still stopped");
 
       second = await AgentOnPty.start([], "Probe attached");
       await waitUntil(
-        "the new agent released the session",
-        () => heldCgroups().length === 0,
+        "the new agent resumed the bot",
+        () => processState(bot.process.pid) !== "T",
         5000,
       );
-      const before = shell.output.length;
-      const typedAt = shell.type("echo back\r");
-      const seenAt = await shell.waitForOutputPast(before, 5000);
-      assert.ok(seenAt - typedAt < 1000, "the session runs again");
       await waitUntil(
         "the release is logged",
         () =>
           second!.jsonLines().some((line) =>
-            line.message === "Released sessions a previous agent left held"
+            line.message === "Released sessions a previous agent left held" &&
+            (line.properties as { pids: number[] }).pids.includes(bot.process.pid)
           ),
         5000,
       );
     } finally {
+      bot.process.kill("SIGKILL");
+      await bot.process.status;
       await first.stop();
       if (second !== undefined) assert.equal((await second.stop()).code, 0);
-      await shell.close();
+      await Deno.remove(config);
     }
   },
 });

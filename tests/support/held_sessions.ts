@@ -1,35 +1,46 @@
 /**
- * What end-to-end tests of the active response look at: the cgroups the
- * writer makes, whether one is frozen, the alerts per session, and a shell
- * to type into.
+ * What end-to-end tests of the active response look at: the pty writers the
+ * probe stopped (its pinned map), process states, the alerts per session,
+ * and a shell to type into.
  *
  * @module
  */
 import { type AgentOnPty, sleep } from "./agent.ts";
 import { Pty } from "./pty.ts";
+import { STOPPED_WRITERS_PIN, StoppedWriterTable } from "../../src/actuation/stopped_writers.ts";
+import { parseProcStat } from "../../src/actuation/stopped_writers.ts";
 
-/** Where the writer makes session cgroups on these machines. */
-export const CGROUP_BASE = "/sys/fs/cgroup/unified/ghost-hunter";
-
-/** Names of the session cgroups that exist now, e.g. `pts-3`. */
-export function heldCgroups(): string[] {
+/** Whether an agent's stopped-writer map is pinned now (it is while an agent runs). */
+export function stoppedWritersPinned(): boolean {
   try {
-    return [...Deno.readDirSync(CGROUP_BASE)].filter((e) => e.isDirectory).map((e) => e.name);
-  } catch {
-    return [];
-  }
-}
-
-/** Whether `session`'s cgroup exists and is frozen. */
-export function frozen(session: string): boolean {
-  try {
-    const events = Deno.readTextFileSync(
-      `${CGROUP_BASE}/${session.replace("/", "-")}/cgroup.events`,
-    );
-    return events.includes("frozen 1");
+    Deno.statSync(STOPPED_WRITERS_PIN);
+    return true;
   } catch {
     return false;
   }
+}
+
+/** Pids recorded in the pinned stopped-writer map now ([] when none is pinned). */
+export function recordedWriters(): number[] {
+  using table = StoppedWriterTable.openPinned();
+  return table === undefined ? [] : table.entries().map((entry) => entry.writer.tgid);
+}
+
+/** The state letter of `pid` (R, S, T…), or undefined once it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    return parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`))?.state;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the agent logged that it holds `session` (its JitterCommand is in the kernel). */
+export function agentHolds(agent: AgentOnPty, session: string): boolean {
+  return agent.jsonLines().some((line) =>
+    line.message === "Session held for jitter" &&
+    (line.properties as { session: string }).session === session
+  );
 }
 
 /** Polls `check` until it holds; resolves to the ms it took, rejects after `timeoutMs`. */

@@ -17,6 +17,7 @@ import {
   JitterMode,
   mkdev,
   PROBE_CONFIG_LAYOUT,
+  STOPPED_WRITER_LAYOUT,
   TerminalMajor,
   TTY_EVENT_LAYOUT,
 } from "../../src/kernel/abi.ts";
@@ -30,6 +31,7 @@ const TS_LAYOUTS: Record<string, Record<string, number>> = {
   gh_tty_event: TTY_EVENT_LAYOUT,
   gh_jitter_command: JITTER_COMMAND_LAYOUT,
   gh_probe_config: PROBE_CONFIG_LAYOUT,
+  gh_stopped_writer: STOPPED_WRITER_LAYOUT,
 };
 
 interface BtfType {
@@ -112,6 +114,7 @@ Deno.test({
       assert.deepEqual(c.tty_event, TTY_EVENT_LAYOUT);
       assert.deepEqual(c.jitter_command, JITTER_COMMAND_LAYOUT);
       assert.deepEqual(c.probe_config, PROBE_CONFIG_LAYOUT);
+      assert.deepEqual(c.stopped_writer, STOPPED_WRITER_LAYOUT);
       assert.deepEqual(c.enums, { EventKind, EventFlag, JitterMode, Counter, InputShape });
       assert.deepEqual(c.shape_limits, { escape: MAX_ESCAPE_BYTES, utf8: MAX_UTF8_BYTES });
       assert.deepEqual(c.dev, DEV_T);
@@ -164,7 +167,7 @@ Deno.test("abi: decoding rejects short buffers and unknown kinds", () => {
 Deno.test("abi: a JitterCommand encodes to its 16-byte C layout", () => {
   const bytes = encodeJitterCommand({
     lambdaScaled: 2500,
-    mode: JitterMode.FREEZE,
+    mode: JitterMode.SIGSTOP,
     expiryNs: 1n << 40n,
   });
   const view = new DataView(bytes.buffer);
@@ -172,7 +175,7 @@ Deno.test("abi: a JitterCommand encodes to its 16-byte C layout", () => {
   assert.equal(view.getUint32(JITTER_COMMAND_LAYOUT.lambda_scaled, true), 2500);
   assert.equal(
     view.getUint32(JITTER_COMMAND_LAYOUT.mode, true),
-    JitterMode.FREEZE,
+    JitterMode.SIGSTOP,
   );
   assert.equal(
     view.getBigUint64(JITTER_COMMAND_LAYOUT.expiry_ns, true),

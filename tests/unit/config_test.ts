@@ -38,7 +38,7 @@ const REFUSALS: [document: unknown, message: string][] = [
   [{ lambda: { prior_alpha: 0 } }, '"lambda.prior_alpha" must be a number greater than 0, got 0.'],
   [{ lambda: { min: 5, max: 1 } }, '"lambda.max" must be at least "lambda.min" (5), got 1.'],
   [{ max_delay_ms: 0 }, '"max_delay_ms" must be an integer from 1 to 60000, got 0.'],
-  [{ actuator: "kill" }, '"actuator" must be one of "freezer", "sigstop", got "kill".'],
+  [{ actuator: "kill" }, '"actuator" must be one of "sigstop", got "kill".'],
   [{ dry_run: "yes" }, '"dry_run" must be true or false, got "yes".'],
   [
     { log_level: "trace" },

@@ -86,7 +86,7 @@ Deno.test("bad flags and values are refused with one line naming the flag", asyn
       ["--ring-buffer-bytes", "5000"],
       'Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000".',
     ],
-    [["--actuator", "kill"], 'Option --actuator expects one of "freezer", "sigstop", got "kill".'],
+    [["--actuator", "kill"], 'Option --actuator expects one of "sigstop", got "kill".'],
     [
       ["--log-level", "loud"],
       'Option --log-level expects one of "debug", "info", "warning", "error", got "loud".',

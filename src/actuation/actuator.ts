@@ -1,21 +1,35 @@
 /**
- * The scoring path's handle on the writer Worker, and the guardian that
+ * The scoring path's handle on the actuator Worker, and the guardian that
  * releases every held session if this process dies in any way (SIGKILL
  * included): a shell waiting on a pipe only this process holds, which runs
- * `ghost-hunter release` when the pipe closes.
+ * `ghost-hunter release` when the pipe closes. The kernel releases nothing
+ * by itself: a writer the probe stopped stays stopped until someone sends
+ * SIGCONT, and `release` finds every one in the pinned stopped-writer map.
  *
  * @module
  */
-import type { WriterCommand, WriterReport } from "./writer_protocol.ts";
+import { openLibc } from "../../ffi/libc.ts";
+import type { ActuatorCommand, ActuatorReport } from "./actuator_protocol.ts";
 
-/** What {@link JitterWriter.start} needs. */
-export interface JitterWriterOptions {
+const PRIO_PROCESS = 0;
+/**
+ * Every thread of the agent runs at this nice level while it delays
+ * sessions: a release is due at a drawn instant, and the event that carries
+ * its input must reach the actuator in time with every CPU busy. Not -20:
+ * the scoring thread must not starve the host under an event flood.
+ */
+const AGENT_NICE = -10;
+
+/** What {@link Actuator.start} needs. */
+export interface ActuatorOptions {
   jitterCommandsFd: number;
-  jitterStateFd: number;
+  stoppedWritersFd: number;
   /** Log every action, perform none. */
   dryRun: boolean;
-  /** Receives the writer's reports (logs, releases). */
-  onReport: (report: WriterReport) => void;
+  /** The cap on one delay: a writer stopped longer than this (plus a second) is let go. */
+  maxDelayMs: number;
+  /** Receives the actuator's reports (logs, releases, ended sessions). */
+  onReport: (report: ActuatorReport) => void;
 }
 
 /** The command line that runs `ghost-hunter release` with this same program. */
@@ -50,8 +64,20 @@ function spawnGuardian(): Deno.ChildProcess {
   return guardian;
 }
 
-/** Posts commands to the writer Worker. Close it to release every session and stop the Worker. */
-export class JitterWriter {
+/** Renices every thread of this process (threads made later inherit it from their creator). */
+function raiseAgentPriority(): void {
+  const libc = openLibc();
+  try {
+    for (const task of Deno.readDirSync("/proc/self/task")) {
+      libc.symbols.setpriority(PRIO_PROCESS, Number(task.name), AGENT_NICE);
+    }
+  } finally {
+    libc.close();
+  }
+}
+
+/** Posts commands to the actuator Worker. Close it to release every session and stop the Worker. */
+export class Actuator {
   #worker: Worker;
   #guardian: Deno.ChildProcess | undefined;
   #closed: Promise<void>;
@@ -65,26 +91,29 @@ export class JitterWriter {
   }
 
   /** Starts the guardian (not in dry run) and the Worker. */
-  static start(options: JitterWriterOptions): JitterWriter {
+  static start(options: ActuatorOptions): Actuator {
     const guardian = options.dryRun ? undefined : spawnGuardian();
-    const worker = new Worker(new URL("./writer_worker.ts", import.meta.url), { type: "module" });
-    const writer = new JitterWriter(worker, guardian);
-    worker.onmessage = (message: MessageEvent<WriterReport>) => {
-      if (message.data.type === "closed") writer.#resolveClosed();
+    if (!options.dryRun) raiseAgentPriority();
+    const worker = new Worker(new URL("./actuator_worker.ts", import.meta.url), {
+      type: "module",
+    });
+    const actuator = new Actuator(worker, guardian);
+    worker.onmessage = (message: MessageEvent<ActuatorReport>) => {
+      if (message.data.type === "closed") actuator.#resolveClosed();
       else options.onReport(message.data);
     };
-    writer.post({
+    actuator.post({
       type: "init",
       jitterCommandsFd: options.jitterCommandsFd,
-      jitterStateFd: options.jitterStateFd,
+      stoppedWritersFd: options.stoppedWritersFd,
       dryRun: options.dryRun,
-      excludePids: guardian === undefined ? [Deno.pid] : [Deno.pid, guardian.pid],
+      maxHoldMs: options.maxDelayMs + 1000,
     });
-    return writer;
+    return actuator;
   }
 
   /** Posts one command; never blocks, never writes anything itself. */
-  post(command: WriterCommand): void {
+  post(command: ActuatorCommand): void {
     if (!this.#closing) this.#worker.postMessage(command);
   }
 
@@ -92,7 +121,7 @@ export class JitterWriter {
   async close(): Promise<void> {
     if (!this.#closing) {
       this.#closing = true;
-      this.#worker.postMessage({ type: "shutdown" } satisfies WriterCommand);
+      this.#worker.postMessage({ type: "shutdown" } satisfies ActuatorCommand);
     }
     await this.#closed;
     this.#worker.terminate();
