@@ -26,6 +26,13 @@ const COMMAND_LIFETIME_MS = 3000;
 const TICK_INTERVAL_MS = 1000;
 const PRIO_PROCESS = 0;
 const RELEASE_NICE = -20;
+/**
+ * A release timer wakes this much early and sleeps the rest in a futex wait
+ * (Atomics.wait, sub-millisecond), since setTimeout fires on whole
+ * milliseconds and often one late. The thread is blocked at most this long.
+ */
+const PRECISE_WINDOW_MS = 2;
+const futex = new Int32Array(new SharedArrayBuffer(4));
 
 type Init = Extract<ActuatorCommand, { type: "init" }>;
 
@@ -66,7 +73,11 @@ function sessionsInUse(sessionKeys: readonly number[]): Set<number> {
 
 function timerAt(clock: MonotonicClock): HoldPorts["at"] {
   return (atMs, fire) => {
-    const timer = setTimeout(fire, Math.max(0, atMs - clock.nowMs()));
+    const timer = setTimeout(() => {
+      const remaining = atMs - clock.nowMs();
+      if (remaining > 0) Atomics.wait(futex, 0, 0, remaining);
+      fire();
+    }, Math.max(0, atMs - clock.nowMs() - PRECISE_WINDOW_MS));
     return () => clearTimeout(timer);
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The live pipeline behind `ghost-hunter run`: probe events are scored per
  * session, alerts are emitted, the jitter policy decides the response, and
- * its decisions are posted to the writer Worker. This path never writes to
+ * its decisions are posted to the actuator Worker. This path never writes to
  * the kernel itself.
  *
  * @module

@@ -1,7 +1,7 @@
 /**
  * The per-session response policy, pure: scorer updates, terminal events and
  * clock ticks in; decisions out. It performs no I/O: the caller dispatches
- * each decision to the writer Worker, or to the dry-run log, unchanged.
+ * each decision to the actuator Worker, or to the dry-run log, unchanged.
  *
  * Per session:
  * - Residuals: each input's delta from the previous input, minus the delay

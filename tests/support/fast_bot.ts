@@ -113,11 +113,23 @@ export function holdPrecision(
   return result;
 }
 
-/** Busy loops, one per CPU, until stopped. */
-export function busyLoops(count: number): { stop: () => Promise<void> } {
+/** How the CPUs are kept busy during a run. */
+export interface CpuLoad {
+  /** Busy loops started (one per CPU keeps every CPU busy). */
+  loops: number;
+  /** Their nice level: 0 competes with the bot as an equal, 19 is background work. */
+  nice: number;
+}
+
+/** Busy loops at `load.nice`, until stopped. */
+export function busyLoops(load: CpuLoad): { stop: () => Promise<void> } {
   const loops = Array.from(
-    { length: count },
-    () => new Deno.Command("sh", { args: ["-c", "while :; do :; done"], stdout: "null" }).spawn(),
+    { length: load.loops },
+    () =>
+      new Deno.Command("nice", {
+        args: ["-n", String(load.nice), "sh", "-c", "while :; do :; done"],
+        stdout: "null",
+      }).spawn(),
   );
   return {
     async stop() {
@@ -173,17 +185,17 @@ export interface BotRun {
 }
 
 /**
- * Starts an agent, runs the bot for `seconds` (on `busyCpus` busy CPUs) and
+ * Starts an agent, runs the bot for `seconds` (under `load`, if any) and
  * measures every input after the agent held the bot's session.
  */
 export async function runFastBot(
-  options: { seconds: number; busyCpus: number; agentArgs?: string[] },
+  options: { seconds: number; load?: CpuLoad; agentArgs?: string[] },
 ): Promise<BotRun> {
   const agent = await AgentOnPty.start(
     ["--log-level", "debug", ...(options.agentArgs ?? [])],
     "Probe attached",
   );
-  const load = busyLoops(options.busyCpus);
+  const load = busyLoops(options.load ?? { loops: 0, nice: 0 });
   let stdout = "";
   let session = "";
   try {
