@@ -130,8 +130,7 @@ function kernelPorts(init: Init, clock: MonotonicClock): {
   return {
     ports,
     close() {
-      // Whatever is still recorded is let go before the pin goes.
-      for (const { tid } of table.entries()) table.continueWriter(tid, false);
+      // Whatever is still recorded is let go, and the pin goes.
       releaseLeftovers();
       table.close();
       libbpf.close();
@@ -202,18 +201,16 @@ let actuator: Actuator | undefined;
 
 self.onmessage = (message: MessageEvent<ActuatorCommand>) => {
   const command = message.data;
-  try {
-    if (command.type === "init") actuator = new Actuator(command);
-  } catch (error) {
-    log("error", "Cannot start the actuator", {
-      error: error instanceof Error ? error.message : String(error),
-    });
-    report({ type: "closed" });
-    return;
+  if (command.type === "init") {
+    try {
+      actuator = new Actuator(command);
+    } catch (error) {
+      // No command reaches the kernel, so the probe stops nothing: detection goes on.
+      log("error", "Cannot start the actuator: no session will be delayed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
-  if (actuator === undefined) {
-    log("error", "Actuator used before init");
-    return;
-  }
-  actuator.apply(command);
+  if (actuator !== undefined) actuator.apply(command);
+  else if (command.type === "shutdown") report({ type: "closed" });
 };
