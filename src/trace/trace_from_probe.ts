@@ -11,8 +11,7 @@ import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 
 /**
  * The trace event for one input or output probe event, with the optional
- * process fields and, on input, the chunk's shape. READ_WAIT events are
- * actuation signals, not trace events.
+ * process fields and, on input, the chunk's shape.
  */
 export function traceEventFromProbe(event: TtyEvent): TraceEvent {
   const input = event.kind === EventKind.INPUT;
