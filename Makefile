@@ -27,7 +27,8 @@ toolchain: .tools/debian.stamp
 .tools/debian.stamp:
 	@mkdir -p .tools
 	@if ! command -v clang >/dev/null || ! command -v bpftool >/dev/null || \
-	    ! command -v ps >/dev/null || ! test -f /usr/include/bpf/bpf_helpers.h || \
+	    ! command -v ps >/dev/null || ! command -v ssh >/dev/null || ! test -x /usr/sbin/sshd || \
+	    ! test -f /usr/include/bpf/bpf_helpers.h || \
 	    ! test -f /usr/include/linux/types.h; then \
 		echo "make: installing $(DEBIAN_PACKAGES) from Debian"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
