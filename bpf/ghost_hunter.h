@@ -45,6 +45,7 @@
 enum gh_event_kind {
 	GH_EVENT_INPUT = 1,  /* bytes arriving into the session (pty master write) */
 	GH_EVENT_OUTPUT = 2, /* bytes the session writes to its terminal */
+	GH_EVENT_SESSION_END = 4, /* the login's session leader exited: login_id on session_key is over */
 };
 
 /* Bits of TtyEvent.flags. */
@@ -96,7 +97,8 @@ struct gh_tty_event {
 	__u32 session_key;  /* kernel dev_t of the pty slave / tty: GH_MKDEV(major, minor) */
 	__u64 bytes;        /* byte count passed to the syscall */
 	char comm[16];
-	__u32 login_id;     /* which login on session_key: a reused pty gets a new one (0: unknown) */
+	__u32 login_id;     /* pid (initial namespace) of the session leader owning session_key as its
+	                     * controlling terminal: a reused pty gets a new one (0: no session) */
 	__u8 shape;         /* enum gh_input_shape of an INPUT chunk, from its first and last byte */
 	__u8 _pad[3];
 };

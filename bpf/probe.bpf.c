@@ -66,6 +66,19 @@ struct {
 	__type(value, __u32);
 } writer_ptys SEC(".maps");
 
+/*
+ * Session leaders seen on a terminal: leader pid → session key. Filled as
+ * their terminal is written, emptied as they exit, so the exit of a leader
+ * this probe never saw on a terminal costs one failed lookup. When full, a
+ * new login's end goes unreported and the agent's session bound forgets it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} session_leaders SEC(".maps");
+
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 static __always_inline void count(__u32 counter)
@@ -253,8 +266,8 @@ static __always_inline bool hold_writer(__u32 session_key, __u64 now)
 	return true;
 }
 
-static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 session_key, __u64 bytes,
-				 __u64 now, enum gh_input_shape shape)
+static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 session_key,
+				 __u32 login_id, __u64 bytes, __u64 now, enum gh_input_shape shape)
 {
 	struct gh_jitter_command *cmd = live_command(session_key, now);
 	struct gh_tty_event *event;
@@ -272,6 +285,7 @@ static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 ses
 	}
 	event->timestamp_ns = now;
 	fill_event(event, kind, flags, session_key, bytes);
+	event->login_id = login_id;
 	event->shape = shape;
 	bpf_ringbuf_submit(event, 0);
 }
@@ -299,6 +313,45 @@ static __always_inline enum gh_input_shape input_shape(const char *buf, __u64 by
 	return GH_SHAPE_OTHER;
 }
 
+/*
+ * A login is its session: the leader that holds the terminal as its
+ * controlling tty (sshd's child shell, the shell setsid gave a pty). Its
+ * pid tells a new login on a reused pts/N from the last one. 0 when the
+ * terminal is nobody's controlling tty (its leader is gone).
+ */
+static __always_inline __u32 tty_login_id(struct tty_struct *tty)
+{
+	struct pid *session = BPF_CORE_READ(tty, ctrl.session);
+
+	if (!session)
+		return 0;
+	return BPF_CORE_READ(session, numbers[0].nr);
+}
+
+/* Remembers the leader of a login seen on a terminal, so its exit can end the session. */
+static __always_inline void remember_login(__u32 login_id, __u32 session_key)
+{
+	__u32 *known;
+
+	if (!login_id)
+		return;
+	known = bpf_map_lookup_elem(&session_leaders, &login_id);
+	if (known && *known == session_key)
+		return;
+	bpf_map_update_elem(&session_leaders, &login_id, &session_key, BPF_ANY);
+}
+
+/* A terminal event with the login it belongs to. */
+static __always_inline void emit_for_tty(enum gh_event_kind kind, __u32 flags, struct tty_struct *tty,
+					 __u64 bytes, __u64 now, enum gh_input_shape shape)
+{
+	__u32 session_key = tty_session_key(tty);
+	__u32 login_id = tty_login_id(tty);
+
+	remember_login(login_id, session_key);
+	emit(kind, flags, session_key, login_id, bytes, now, shape);
+}
+
 static __always_inline void handle_terminal_write(struct file *file, const char *buf, __u64 bytes)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -309,7 +362,7 @@ static __always_inline void handle_terminal_write(struct file *file, const char 
 	if (!tty)
 		return;
 	if (!is_pty_master(tty)) {
-		emit(GH_EVENT_OUTPUT, 0, tty_session_key(tty), bytes, now, GH_SHAPE_UNKNOWN);
+		emit_for_tty(GH_EVENT_OUTPUT, 0, tty, bytes, now, GH_SHAPE_UNKNOWN);
 		return;
 	}
 	if (restarted_after_hold())
@@ -321,8 +374,7 @@ static __always_inline void handle_terminal_write(struct file *file, const char 
 		count(GH_COUNTER_PASSWORD_SKIPS);
 		return;
 	}
-	emit(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, tty_session_key(slave), bytes, now,
-	     input_shape(buf, bytes));
+	emit_for_tty(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, slave, bytes, now, input_shape(buf, bytes));
 }
 
 /*
@@ -345,5 +397,31 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	if ((bpf_get_current_pid_tgid() >> 32) == gh_config.agent_tgid)
 		return 0;
 	handle_terminal_write(file, (const char *)PT_REGS_PARM2(regs), PT_REGS_PARM3(regs));
+	return 0;
+}
+
+/*
+ * A login ends when its session leader exits (the shell sshd started, the
+ * process setsid gave a pty): the agent drops that session's state, so the
+ * next login on the same pts/N starts afresh. Hooked at process exit rather
+ * than at the terminal's close because a hangup clears the leader's
+ * controlling tty first, and sshd may keep the master open a while.
+ * sched_process_exit runs once per thread; the last one out ends the group.
+ */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_process_exit, struct task_struct *task)
+{
+	__u32 leader = task->tgid;
+	__u32 *session_key;
+	__u32 key;
+
+	if (task->signal->live.counter != 0)
+		return 0;
+	session_key = bpf_map_lookup_elem(&session_leaders, &leader);
+	if (!session_key)
+		return 0;
+	key = *session_key;
+	bpf_map_delete_elem(&session_leaders, &leader);
+	emit(GH_EVENT_SESSION_END, 0, key, leader, 0, bpf_ktime_get_ns(), GH_SHAPE_UNKNOWN);
 	return 0;
 }

@@ -10,7 +10,7 @@ import { CONFIG_SCHEMA, positiveNumber } from "../config/config_schema.ts";
 import { DEFAULT_CONFIG } from "../config/defaults.ts";
 import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
 import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts";
-import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
+import { isTerminalIo, traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { writeAll } from "../write_all.ts";
 
@@ -99,8 +99,9 @@ export async function record(options: RecordOptions): Promise<number> {
   await writeAll(out, encoder.encode(`${JSON.stringify(header)}\n`));
   let events = 0;
   await source.pump(async (batch) => {
-    events += batch.length;
-    const lines = batch.map((event) => `${formatTraceEvent(traceEventFromProbe(event))}\n`).join(
+    const traced = batch.filter(isTerminalIo);
+    events += traced.length;
+    const lines = traced.map((event) => `${formatTraceEvent(traceEventFromProbe(event))}\n`).join(
       "",
     );
     await writeAll(out, encoder.encode(lines));

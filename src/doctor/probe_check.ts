@@ -22,7 +22,10 @@ export const probeCheck: DoctorCheck = {
         jitterMapEntries: 1,
       });
       probe.close();
-      return { ok: true, detail: "tp_btf/sys_enter program loaded, attached and detached" };
+      return {
+        ok: true,
+        detail: "tp_btf/sys_enter and sched_process_exit programs loaded, attached and detached",
+      };
     } catch (error) {
       return {
         ok: false,

@@ -9,7 +9,7 @@
  */
 
 /** `enum gh_event_kind`. */
-export const EventKind = { INPUT: 1, OUTPUT: 2 } as const;
+export const EventKind = { INPUT: 1, OUTPUT: 2, SESSION_END: 4 } as const;
 
 /** `enum gh_event_flag` bits. */
 export const EventFlag = { JITTERED: 1, MASTER_SIDE: 2, WRITER_STOPPED: 4 } as const;
@@ -113,7 +113,11 @@ export interface TtyEvent {
   bytes: number;
   /** Command name, at most 15 bytes. */
   comm: string;
-  /** Which login on `sessionKey`: a reused pty gets a new one; 0 where unknown. */
+  /**
+   * Which login on `sessionKey`: the pid of the session leader whose
+   * controlling terminal it is, so a reused pty gets a new one; 0 when the
+   * terminal is no session's controlling tty.
+   */
   loginId: number;
   /**
    * Shape of an input chunk (`enum gh_input_shape`, mirrored by InputShape in
@@ -138,7 +142,7 @@ export function decodeTtyEvent(view: DataView, offset: number): TtyEvent {
     );
   }
   const kind = view.getUint32(offset + TTY_EVENT_LAYOUT.kind, true);
-  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT) {
+  if (kind !== EventKind.INPUT && kind !== EventKind.OUTPUT && kind !== EventKind.SESSION_END) {
     throw new Error(
       `Cannot decode TtyEvent at offset ${offset}: unknown kind ${kind}`,
     );

@@ -1,6 +1,6 @@
 /**
  * The ghost-hunter probe: its object configured (own pid excluded, map
- * sizes), loaded and attached to tp_btf/sys_enter.
+ * sizes), loaded and attached to tp_btf/sys_enter and tp_btf/sched_process_exit.
  *
  * @module
  */
@@ -9,7 +9,8 @@ import { BpfObject } from "./bpf_object.ts";
 import { EnvironmentError } from "../errors.ts";
 
 const BTF_PATH = "/sys/kernel/btf/vmlinux";
-const PROGRAM_NAME = "handle_sys_enter";
+/** Terminal writes and waits; session leaders' exits (the end of a login). */
+const PROGRAM_NAMES = ["handle_sys_enter", "handle_process_exit"] as const;
 
 /** What {@link Probe.open} needs. */
 export interface ProbeOptions {
@@ -92,7 +93,7 @@ export class Probe {
       object.setMaxEntries("jitter_commands", options.jitterMapEntries);
       object.setMaxEntries("stopped_writers", options.jitterMapEntries);
       object.load();
-      object.attach(PROGRAM_NAME);
+      for (const name of PROGRAM_NAMES) object.attach(name);
       return new Probe(object, options.ringBufferBytes);
     } catch (error) {
       object.close();

@@ -10,6 +10,14 @@ import { sessionName } from "../kernel/session_name.ts";
 import { nsToTraceMs, type TraceEvent } from "./trace_event.ts";
 
 /**
+ * Whether a probe event is terminal input or output, the only kinds a trace
+ * holds: SESSION_END is a signal to the live agent.
+ */
+export function isTerminalIo(event: TtyEvent): boolean {
+  return event.kind === EventKind.INPUT || event.kind === EventKind.OUTPUT;
+}
+
+/**
  * The trace event for one input or output probe event, with the optional
  * process fields and, on input, the chunk's shape.
  */
