@@ -9,15 +9,8 @@ import { LISTEN_ADDRESS_FORMAT, parseListenAddress } from "../config/listen_addr
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
 import { numberFrom } from "../config/config_schema.ts";
-import {
-  type AgentSnapshot,
-  renderTopFrame,
-  ScoreHistory,
-  SESSION_VERDICTS,
-  type SessionSnapshot,
-  sparklineWidth,
-  userNamesFromPasswd,
-} from "./top_view.ts";
+import { renderTopFrame, ScoreHistory, sparklineWidth, userNamesFromPasswd } from "./top_view.ts";
+import { parseSessionsDocument, type SessionsDocument } from "../pipeline/sessions_document.ts";
 import type { Command } from "./command.ts";
 import { EnvironmentError, UsageError } from "../errors.ts";
 import { writeAll } from "../write_all.ts";
@@ -103,52 +96,6 @@ export function parseTopArgs(args: string[]): TopArgs {
   };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isCount(value: unknown): value is number {
-  return Number.isSafeInteger(value) && (value as number) >= 0;
-}
-
-function isNumberOrNull(value: unknown): value is number | null {
-  return value === null || typeof value === "number";
-}
-
-/** The problem with one reported session, or undefined when it is well formed. */
-function sessionProblem(value: unknown): string | undefined {
-  if (!isRecord(value)) return "is not an object";
-  if (typeof value.session !== "string") return 'has no string "session"';
-  if (value.uid !== null && !isCount(value.uid)) return 'has a bad "uid"';
-  if (value.comm !== null && typeof value.comm !== "string") return 'has a bad "comm"';
-  if (!isNumberOrNull(value.score)) return 'has a bad "score"';
-  if (!isCount(value.inputs) || !isCount(value.outputs)) return 'has bad "inputs" or "outputs"';
-  if (!SESSION_VERDICTS.includes(value.verdict as SessionSnapshot["verdict"])) {
-    return `has an unknown verdict ${JSON.stringify(value.verdict)}`;
-  }
-  if (!isNumberOrNull(value.lambda)) return 'has a bad "lambda"';
-  return undefined;
-}
-
-/**
- * Checks the body of `GET /sessions` against the contract; throws an Error
- * naming the first problem.
- */
-export function parseAgentSnapshot(body: unknown): AgentSnapshot {
-  if (!isRecord(body) || !isRecord(body.agent) || !Array.isArray(body.sessions)) {
-    throw new Error('expected {"agent": {…}, "sessions": […]}');
-  }
-  const { pid, dry_run, threshold } = body.agent;
-  if (!isCount(pid) || typeof dry_run !== "boolean" || typeof threshold !== "number") {
-    throw new Error('"agent" needs a pid, a boolean dry_run and a numeric threshold');
-  }
-  body.sessions.forEach((session, i) => {
-    const problem = sessionProblem(session);
-    if (problem !== undefined) throw new Error(`session ${i + 1} ${problem}`);
-  });
-  return body as unknown as AgentSnapshot;
-}
-
 /** The root cause of a failed fetch in a few words: "Connection refused (os error 111)". */
 function failureReason(error: unknown): string {
   let innermost = error;
@@ -160,10 +107,10 @@ function failureReason(error: unknown): string {
 }
 
 /** Fetches and checks the agent's sessions; throws {@linkcode EnvironmentError} with the fix. */
-export async function fetchAgentSnapshot(
+export async function fetchSessionsDocument(
   options: TopArgs,
   signal?: AbortSignal,
-): Promise<AgentSnapshot> {
+): Promise<SessionsDocument> {
   const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
   let response: Response;
   try {
@@ -187,7 +134,7 @@ export async function fetchAgentSnapshot(
     );
   }
   try {
-    return parseAgentSnapshot(await response.json());
+    return parseSessionsDocument(await response.json());
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new EnvironmentError(
@@ -235,7 +182,7 @@ interface WatchOptions {
   /** User names by uid. */
   userNames: Map<number, string>;
   /** The agent's first answer, taken before the screen was taken over. */
-  firstSnapshot: AgentSnapshot;
+  firstSnapshot: SessionsDocument;
 }
 
 /**
@@ -258,7 +205,7 @@ async function watch(options: WatchOptions): Promise<void> {
     while (!stop.aborted) {
       if (Date.now() >= nextRefresh) {
         try {
-          snapshot = await fetchAgentSnapshot(options.args, stop);
+          snapshot = await fetchSessionsDocument(options.args, stop);
         } catch (error) {
           if (stop.aborted) return;
           throw error;
@@ -298,7 +245,7 @@ export const topCommand: Command = {
     const options = parseTopArgs(args);
     const userNames = await readUserNames();
     if (options.once) {
-      const snapshot = await fetchAgentSnapshot(options);
+      const snapshot = await fetchSessionsDocument(options);
       const size = terminalSize();
       const history = new ScoreHistory();
       history.record(snapshot.sessions, sparklineWidth(size.columns));
@@ -314,7 +261,7 @@ export const topCommand: Command = {
       return 0;
     }
     // Reach the agent once before taking over the screen, so a wrong address is one plain line.
-    const firstSnapshot = await fetchAgentSnapshot(options);
+    const firstSnapshot = await fetchSessionsDocument(options);
     await watch({ args: options, userNames, firstSnapshot });
     return 0;
   },

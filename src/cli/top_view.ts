@@ -6,45 +6,7 @@
  *
  * @module
  */
-
-/** What the agent has concluded about a session. */
-export type SessionVerdict = "normal" | "alerted" | "jittered" | "disclosure-confirmed";
-
-/** The verdicts the agent reports, in order of escalation. */
-export const SESSION_VERDICTS: readonly SessionVerdict[] = [
-  "normal",
-  "alerted",
-  "jittered",
-  "disclosure-confirmed",
-];
-
-/** One session as the agent's `GET /sessions` reports it. */
-export interface SessionSnapshot {
-  /** The terminal, e.g. `pts/3`. */
-  session: string;
-  /** The session's user id, or null while the agent has not seen it. */
-  uid: number | null;
-  /** The process name last seen writing, or null. */
-  comm: string | null;
-  /** The current score, 0 to 1; null when the agent could not compute one. */
-  score: number | null;
-  /** Input events scored so far. */
-  inputs: number;
-  /** Output events scored so far. */
-  outputs: number;
-  /** The agent's verdict. */
-  verdict: SessionVerdict;
-  /** The rate of the delays drawn for a jittered session (1/s), or null. */
-  lambda: number | null;
-}
-
-/** The body of the agent's `GET /sessions`. */
-export interface AgentSnapshot {
-  /** The agent process and its settings. */
-  agent: { pid: number; dry_run: boolean; threshold: number };
-  /** Every session the agent tracks. */
-  sessions: SessionSnapshot[];
-}
+import type { SessionRow, SessionsDocument } from "../pipeline/sessions_document.ts";
 
 /** Most scores a sparkline shows, however wide the terminal. */
 export const MAX_SPARKLINE_WIDTH = 40;
@@ -111,7 +73,7 @@ export class ScoreHistory {
   #scores = new Map<string, { inputs: number; scores: number[] }>();
 
   /** Appends each session's current score, keeping the last `capacity`, and forgets absent sessions. */
-  record(sessions: readonly SessionSnapshot[], capacity: number): void {
+  record(sessions: readonly SessionRow[], capacity: number): void {
     const next = new Map<string, { inputs: number; scores: number[] }>();
     for (const session of sessions) {
       const previous = this.#scores.get(session.session);
@@ -139,7 +101,7 @@ export class ScoreHistory {
 /** Options of {@linkcode renderTopFrame}. */
 export interface TopFrameOptions {
   /** What the agent reported. */
-  snapshot: AgentSnapshot;
+  snapshot: SessionsDocument;
   /** Score histories, already holding this snapshot's scores. */
   history: ScoreHistory;
   /** User names by uid; a uid missing here is shown as the number. */
@@ -189,7 +151,7 @@ function formatNumber(value: number | null): string {
   return Math.abs(value) < 999.995 ? value.toFixed(2) : value.toPrecision(2);
 }
 
-function headerLine(snapshot: AgentSnapshot, refreshedAt: Date): string {
+function headerLine(snapshot: SessionsDocument, refreshedAt: Date): string {
   const { agent, sessions } = snapshot;
   const count = `${sessions.length} session${sessions.length === 1 ? "" : "s"}`;
   return [
@@ -208,7 +170,7 @@ function tableLine(cells: readonly string[], sparkWidth: number): string {
 }
 
 function sessionLine(
-  session: SessionSnapshot,
+  session: SessionRow,
   options: TopFrameOptions,
   sparkWidth: number,
 ): string {
@@ -227,7 +189,7 @@ function sessionLine(
 }
 
 /** Highest score first; sessions without a score last; ties by terminal name. */
-function byScoreDescending(a: SessionSnapshot, b: SessionSnapshot): number {
+function byScoreDescending(a: SessionRow, b: SessionRow): number {
   const scoreA = a.score !== null && Number.isFinite(a.score) ? a.score : -Infinity;
   const scoreB = b.score !== null && Number.isFinite(b.score) ? b.score : -Infinity;
   if (scoreA !== scoreB) return scoreB - scoreA;

@@ -7,9 +7,9 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
-import { EventFlag, type TtyEvent } from "../kernel/abi.ts";
-import { ttyNrOfSessionKey, ttyNrOfStat } from "../actuation/session_processes.ts";
-import { anomalyAlert, type EcsAlert, ecsAlert } from "../alerts/ecs_alert.ts";
+import { EventFlag, EventKind, type TtyEvent } from "../kernel/abi.ts";
+import { ttyNrOfStat } from "../actuation/session_processes.ts";
+import { anomalyAlert, type EcsAlert } from "../alerts/ecs_alert.ts";
 import { Actuator } from "../actuation/actuator.ts";
 import type { ListenAddress } from "../config/listen_address.ts";
 import { type AgentMetrics, createAgentMetrics } from "../metrics/agent_metrics.ts";
@@ -19,19 +19,18 @@ import { Xoshiro128 } from "../response/xoshiro128.ts";
 import { ScoringEngine } from "../score/scoring_engine.ts";
 import { MonotonicClock } from "../kernel/monotonic_clock.ts";
 import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
-import { nsToTraceMs, type TraceEvent } from "../trace/trace_event.ts";
+import { nsToTraceMs } from "../trace/trace_event.ts";
 import { traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { type ActuatorReport, releaseAtCommand } from "../actuation/actuator_protocol.ts";
-
-/** Who is never scored and never delayed. */
-export interface Allowlist {
-  /** User ids. */
-  uids: readonly number[];
-  /** Command names of the process writing the terminal. */
-  comms: readonly string[];
-  /** Terminals, e.g. `pts/3`. */
-  ttys: readonly string[];
-}
+import { decisionEffects } from "./decision_effects.ts";
+import { sessionRow, type SessionsDocument } from "./sessions_document.ts";
+import { type Allowlist, routeEvent } from "./event_route.ts";
+import {
+  type SessionEndReason,
+  type SessionIdentity,
+  sessionIdentityOf,
+  SessionTable,
+} from "./session_table.ts";
 
 /** What {@link runLiveAgent} needs: every limit explicit. */
 export interface LiveAgentOptions {
@@ -68,43 +67,14 @@ export interface LiveAgentSummary {
 
 const logger = getLogger(["ghost-hunter", "agent"]);
 
-const DECISION_ACTIONS: Partial<Record<JitterDecision["kind"], string>> = {
-  "jitter-start": "ghost-hunter-jitter-start",
-  "lambda-changed": "ghost-hunter-lambda-changed",
-  "jitter-stop": "ghost-hunter-jitter-stop",
-  "disclosure-confirmed": "ghost-hunter-disclosure-confirmed",
-};
-
-function isAllowed(event: TraceEvent, allow: Allowlist): boolean {
-  return allow.ttys.includes(event.session) ||
-    (event.uid !== undefined && allow.uids.includes(event.uid)) ||
-    (event.comm !== undefined && allow.comms.includes(event.comm));
-}
-
 /** The agent's own controlling terminal, never held: holding it could hold the operator. */
 async function ownTtyNr(): Promise<number | undefined> {
   const ttyNr = ttyNrOfStat(await Deno.readTextFile("/proc/self/stat"));
   return ttyNr === 0 ? undefined : ttyNr;
 }
 
-function decisionAlert(decision: JitterDecision, action: string, dryRun: boolean): EcsAlert {
-  const { kind: _kind, session: _session, t, ...details } = decision;
-  return ecsAlert({
-    action,
-    session: decision.session,
-    timestamp: new Date(),
-    ghostHunter: { ...details, trace_t_ms: t, dry_run: dryRun },
-  });
-}
-
-function logReport(
-  report: ActuatorReport,
-  onRelease: (seconds: number) => void,
-  onEnded: (session: string, tMs: number) => void,
-): void {
-  if (report.type === "ended") {
-    onEnded(report.session, report.tMs);
-  } else if (report.type === "log") {
+function logReport(report: ActuatorReport, onRelease: (seconds: number) => void): void {
+  if (report.type === "log") {
     const { level, message, properties } = report;
     logger[level === "warning" ? "warn" : level](message, properties);
   } else if (report.type === "released") {
@@ -123,6 +93,9 @@ export async function runLiveAgent(
   options: LiveAgentOptions,
   signal: AbortSignal,
 ): Promise<LiveAgentSummary> {
+  const table = new SessionTable({ maxSessions: options.maxSessions });
+  // Both bounded like the table, which evicts first and makes both forget:
+  // neither ever evicts on its own.
   const engine = new ScoringEngine({
     threshold: options.threshold,
     maxSessions: options.maxSessions,
@@ -132,6 +105,7 @@ export async function runLiveAgent(
     threshold: options.threshold,
     maxSessions: options.maxSessions,
     maxDelaySeconds: options.maxDelaySeconds,
+    appliesDelays: !options.dryRun,
     posterior: {
       alpha0: options.lambda.priorAlpha,
       beta0: options.lambda.priorBeta,
@@ -139,7 +113,7 @@ export async function runLiveAgent(
       maxLambda: options.lambda.max,
     },
   });
-  const ownTty = await ownTtyNr();
+  const route = { allow: options.allow, ownTtyNr: await ownTtyNr() };
   const metrics: AgentMetrics = createAgentMetrics();
   using clock = new MonotonicClock();
   const disclosed = new Set<string>();
@@ -148,28 +122,15 @@ export async function runLiveAgent(
   let delaysApplied = 0;
   let evictionsLogged = 0;
   let dropsLogged = 0;
-  const sessionsView = () => ({
+  const sessionsView = (): SessionsDocument => ({
     agent: { pid: Deno.pid, dry_run: options.dryRun, threshold: options.threshold },
-    sessions: [...engine.sessions()].map((s) => {
-      const lambda = policy.lambdaOf(s.session) ?? null;
-      const verdict = disclosed.has(s.session)
-        ? "disclosure-confirmed"
-        : lambda !== null
-        ? "jittered"
-        : s.alerted
-        ? "alerted"
-        : "normal";
-      return {
-        session: s.session,
-        uid: s.uid ?? null,
-        comm: s.comm ?? null,
-        score: s.score,
-        inputs: s.inputs,
-        outputs: s.outputs,
-        verdict,
-        lambda,
-      };
-    }),
+    sessions: [...engine.sessions()].map((s) =>
+      sessionRow({
+        ...s,
+        lambda: policy.lambdaOf(s.session),
+        disclosed: disclosed.has(s.session),
+      })
+    ),
   });
   await using _server = options.metricsListen === undefined ? undefined : MetricsServer.start({
     registry: metrics.registry,
@@ -177,7 +138,6 @@ export async function runLiveAgent(
     port: options.metricsListen.port,
     jsonRoutes: { "/sessions": sessionsView },
   });
-
   await using source = await TerminalEventSource.open({
     ringBufferBytes: options.ringBufferBytes,
     jitterMapEntries: options.jitterMapEntries,
@@ -187,20 +147,23 @@ export async function runLiveAgent(
     stoppedWritersFd: source.probe.stoppedWritersFd,
     dryRun: options.dryRun,
     maxDelayMs: options.maxDelaySeconds * 1000,
-    onReport: (report) =>
+    onReport: (report) => {
+      if (report.type === "ended") {
+        // Every process of a held session exited before the kernel said so:
+        // the Worker has dropped it already, so no stop goes back to it.
+        const identity = table.endByName(report.session);
+        if (identity === undefined) return;
+        endSession(identity, "ended", report.tMs, { writerDropped: true }).catch((error) =>
+          logger.error("Cannot end a session", { session: report.session, error: String(error) })
+        );
+        return;
+      }
       logReport(report, (seconds) => {
         delaysApplied++;
         metrics.injectedDelay.observe(seconds);
-      }, (session, tMs) => {
-        // The terminal may be reused by a new login: it starts from a clean slate.
-        engine.forget(session);
-        disclosed.delete(session);
-        dispatch(policy.onSessionEnd(session, tMs), 0).catch((error) =>
-          logger.error("Cannot report a session end", { session, error: String(error) })
-        );
-      }),
+      });
+    },
   });
-
   const emit = async (alert: EcsAlert) => {
     alerts++;
     metrics.alerts.inc({ type: (alert.event as { action: string }).action });
@@ -208,61 +171,67 @@ export async function runLiveAgent(
   };
   const dispatch = async (
     decisions: JitterDecision[],
-    sessionKey: number,
-    stoppedWriterTid: number | null = null,
+    identity: SessionIdentity | undefined,
+    dispatchOptions: { writerTid?: number | null; writerDropped?: boolean } = {},
   ) => {
     for (const decision of decisions) {
-      const action = DECISION_ACTIONS[decision.kind];
-      if (action !== undefined) await emit(decisionAlert(decision, action, options.dryRun));
-      switch (decision.kind) {
-        case "jitter-start":
-          writer.post({
-            type: "hold",
-            session: decision.session,
-            sessionKey,
-            lambdaScaled: decision.lambdaScaled,
-          });
-          break;
-        case "lambda-changed":
-          writer.post({
-            type: "lambda",
-            session: decision.session,
-            lambdaScaled: decision.lambdaScaled,
-          });
-          break;
-        case "delay":
-          writer.post(releaseAtCommand(decision, stoppedWriterTid));
-          logger.debug("Delay drawn", { ...decision, dry_run: options.dryRun });
-          break;
-        case "jitter-stop":
-          writer.post({ type: "stop", session: decision.session });
-          disclosed.delete(decision.session);
-          break;
-        case "disclosure-confirmed":
-          disclosed.add(decision.session);
-          break;
-        case "lambda-clamped":
-          logger.warn("Lambda outside its bounds, clamped", { ...decision.warning });
-          break;
-        case "disclosure-not-observed":
-          logger.info("No disclosure after jitter", { ...decision });
-          break;
+      // Only idle stops come from no event; an idle session is still in the table.
+      const session = identity ?? table.byName(decision.session);
+      if (session === undefined) {
+        throw new Error(`Cannot act on a decision for ${decision.session}: it is in no session`);
       }
+      const effects = decisionEffects(decision, {
+        key: session.key,
+        writerTid: dispatchOptions.writerTid ?? null,
+        dryRun: options.dryRun,
+        now: new Date(),
+      });
+      if (effects.alert !== undefined) await emit(effects.alert);
+      if (effects.log !== undefined) {
+        const { level, message, properties } = effects.log;
+        logger[level === "warning" ? "warn" : level](message, properties);
+      }
+      const command = effects.command;
+      if (command !== undefined && !(dispatchOptions.writerDropped && command.type === "stop")) {
+        writer.post(command);
+      }
+      if (decision.kind === "disclosure-confirmed") disclosed.add(decision.session);
+      if (decision.kind === "jitter-stop") disclosed.delete(decision.session);
     }
   };
+  /** A login is over (or left the table): its scorer and policy state go, a jittered one is stopped. */
+  const endSession = async (
+    identity: SessionIdentity,
+    reason: SessionEndReason,
+    tMs: number,
+    endOptions: { writerDropped?: boolean } = {},
+  ) => {
+    engine.forget(identity.name);
+    disclosed.delete(identity.name);
+    await dispatch(policy.onSessionEnd(identity.name, tMs, reason), identity, endOptions);
+    logger.debug("Session ended", { session: identity.name, login_id: identity.loginId, reason });
+  };
   const handle = async (probeEvent: TtyEvent) => {
-    const stoppedWriterTid = (probeEvent.flags & EventFlag.WRITER_STOPPED) !== 0
-      ? probeEvent.tid
-      : null;
+    const tMs = nsToTraceMs(probeEvent.timestampNs);
+    if (probeEvent.kind === EventKind.SESSION_END) {
+      const identity = table.end(probeEvent.sessionKey, probeEvent.loginId);
+      if (identity !== undefined) await endSession(identity, "ended", tMs);
+      return;
+    }
+    const writerTid = (probeEvent.flags & EventFlag.WRITER_STOPPED) !== 0 ? probeEvent.tid : null;
     const event = traceEventFromProbe(probeEvent);
     // An input the probe held that gets no drawn delay goes through at once.
     const letThrough = () => {
-      if (stoppedWriterTid === null) return;
-      writer.post(
-        releaseAtCommand({ session: event.session, t: event.t, seconds: 0 }, stoppedWriterTid),
-      );
+      if (writerTid === null) return;
+      writer.post(releaseAtCommand({ session: event.session, t: event.t, seconds: 0 }, writerTid));
     };
-    if (isAllowed(event, options.allow)) return letThrough();
+    const eventRoute = routeEvent(
+      { key: probeEvent.sessionKey, name: event.session, uid: event.uid, comm: event.comm },
+      route,
+    );
+    if (eventRoute === "ignore") return letThrough();
+    const { session, left } = table.admit(sessionIdentityOf(probeEvent));
+    for (const gone of left) await endSession(gone.identity, gone.reason, tMs);
     events++;
     metrics.events.inc({ direction: event.dir === "in" ? "input" : "output" });
     const verdict = engine.observe(event);
@@ -280,15 +249,12 @@ export async function runLiveAgent(
         traceTMs: event.t,
       }));
     }
-    if (ownTty !== undefined && ttyNrOfSessionKey(probeEvent.sessionKey) === ownTty) {
-      return letThrough();
-    }
-    const decisions = policy.onEvent(event.session, event);
+    if (eventRoute === "score") return letThrough();
+    const decisions = policy.onEvent(session.name, event);
     if (!decisions.some((decision) => decision.kind === "delay")) letThrough();
-    await dispatch(decisions, probeEvent.sessionKey, stoppedWriterTid);
-    await dispatch(policy.onScore(event.session, event.t, verdict.score), probeEvent.sessionKey);
+    await dispatch(decisions, session, { writerTid });
+    await dispatch(policy.onScore(session.name, event.t, verdict.score), session);
   };
-
   logger.info("Probe attached, scoring terminal sessions", {
     threshold: options.threshold,
     max_sessions: options.maxSessions,
@@ -300,18 +266,18 @@ export async function runLiveAgent(
     if (last !== undefined) {
       const lastMs = nsToTraceMs(last.timestampNs);
       metrics.scoringLag.observe(Math.max(0, clock.nowMs() - lastMs) / 1000);
-      await dispatch(policy.onTick(lastMs), 0);
+      await dispatch(policy.onTick(lastMs), undefined);
     }
-    metrics.sessionsTracked.set(engine.sessionCount);
-    if (engine.evictions > evictionsLogged) {
+    metrics.sessionsTracked.set(table.size);
+    if (table.evictions > evictionsLogged) {
       logger.warn("Sessions evicted to stay within limits.max_sessions", {
-        evicted: engine.evictions - evictionsLogged,
-        total: engine.evictions,
+        evicted: table.evictions - evictionsLogged,
+        total: table.evictions,
         max_sessions: options.maxSessions,
       });
-      evictionsLogged = engine.evictions;
+      evictionsLogged = table.evictions;
     }
-    metrics.sessionEvictions.advanceTo(engine.evictions);
+    metrics.sessionEvictions.advanceTo(table.evictions);
     const drops = Number(source.counters().ringbufDrops);
     if (drops > dropsLogged) {
       logger.warn("Kernel dropped terminal events: the ring buffer was full", {
@@ -328,7 +294,7 @@ export async function runLiveAgent(
     events,
     alerts,
     kernelDrops: Number(counters.ringbufDrops),
-    sessionEvictions: engine.evictions,
+    sessionEvictions: table.evictions,
     delaysApplied,
   };
 }

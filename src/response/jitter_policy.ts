@@ -6,7 +6,9 @@
  * Per session:
  * - Residuals: each input's delta from the previous input, minus the delay
  *   injected on that previous input, floored at 0, feeds the λ posterior
- *   (always) and the disclosure detector.
+ *   (always) and the disclosure detector. A dry run (`appliesDelays` false)
+ *   injects nothing, so it subtracts nothing: its disclosure test compares
+ *   the tempo that actually happened.
  * - Start: the first scorer update at or above `threshold` starts jitter with
  *   λ = the posterior estimate (clamped with a warning when out of bounds).
  * - Delays: while jittered, every input gets d ~ Exponential(λ), capped at
@@ -134,6 +136,8 @@ export interface JitterPolicyOptions {
   maxSessions?: number;
   /** Upper bound on one delay, seconds. Default `DEFAULT_CONFIG.max_delay_ms` / 1000. */
   maxDelaySeconds?: number;
+  /** Whether the drawn delays are injected; false in a dry run. Default true. */
+  appliesDelays?: boolean;
   /** Relative λ change that is committed and reported. Default 0.25. */
   notableLambdaChange?: number;
   /** Inputs per interaction cycle, for λ updates and disclosure. Default 5. */
@@ -155,6 +159,7 @@ export const JITTER_POLICY_DEFAULTS = {
   idleTimeoutMs: 300_000,
   maxSessions: DEFAULT_CONFIG.limits.max_sessions,
   maxDelaySeconds: DEFAULT_CONFIG.max_delay_ms / 1000,
+  appliesDelays: true,
   notableLambdaChange: 0.25,
   cycleInputs: 5,
   posterior: { forgetting: DEFAULT_LAMBDA_FORGETTING },
@@ -166,7 +171,7 @@ interface SessionState {
   disclosure: DisclosureDetector;
   lastSeenMs: number;
   lastInputMs: number | undefined;
-  /** The delay injected on the previous input, seconds; 0 if none. */
+  /** The delay injected on the previous input, seconds; 0 if none (or only drawn, in a dry run). */
   lastDelaySeconds: number;
   jittering: boolean;
   /** The committed λ while jittering. */
@@ -300,13 +305,20 @@ export class JitterPolicy {
     return this.#finish();
   }
 
-  /** The session's terminal closed: stops its jitter and forgets it. */
-  onSessionEnd(session: string, t: number): JitterDecision[] {
+  /**
+   * The session ended (its login is over) or left the caller's session table
+   * (`reason` "evicted"): stops its jitter and forgets it.
+   */
+  onSessionEnd(
+    session: string,
+    t: number,
+    reason: Extract<JitterStopReason, "ended" | "evicted"> = "ended",
+  ): JitterDecision[] {
     requireTime(t);
     this.#begin(t);
     const state = this.#sessions.get(session);
     if (state !== undefined) {
-      this.#stop(session, state, "ended");
+      this.#stop(session, state, reason);
       this.#sessions.delete(session);
     }
     return this.#finish();
@@ -412,7 +424,7 @@ export class JitterPolicy {
       maxSeconds: this.#settings.maxDelaySeconds,
     });
     state.delaysThisEpisode++;
-    state.lastDelaySeconds = seconds;
+    state.lastDelaySeconds = this.#settings.appliesDelays ? seconds : 0;
     this.#decisions.push({
       kind: "delay",
       session,

@@ -210,6 +210,10 @@ Deno.test("jitter stops when the session ends or goes idle", () => {
   ]);
   assert.equal(p.sessionCount, 1);
   assert.notEqual(p.lambdaOf("pts/3"), undefined);
+  assert.deepEqual(p.onSessionEnd("pts/3", 2100, "evicted"), [
+    { kind: "jitter-stop", session: "pts/3", t: 2100, reason: "evicted" },
+  ]);
+  assert.equal(p.sessionCount, 0);
 });
 
 Deno.test("the oldest session is evicted past maxSessions, and counted", () => {
@@ -390,4 +394,36 @@ Deno.test("the policy rejects bad scores, times and options", () => {
   assert.throws(() => policy({ maxDelaySeconds: 0 }), RangeError);
   assert.throws(() => policy({ posterior: { alpha0: 0 } }), RangeError);
   assert.throws(() => policy({ disclosure: { minCycles: 9 } }), RangeError);
+});
+
+/** A bot on a fixed 300 ms clock, jittered after 60 inputs, that never waits for its delays. */
+function fixedClockBot(appliesDelays: boolean): JitterDecision[] {
+  const p = policy({ appliesDelays, rng: new Xoshiro128(Uint32Array.of(4, 3, 2, 1)) });
+  const gap = humanGaps(11);
+  let t = 0;
+  const decisions: JitterDecision[] = [];
+  for (let i = 0; i < 60; i++) {
+    decisions.push(...p.onEvent("pts/6", { t, dir: "in", bytes: 8 }));
+    t += gap(300);
+  }
+  decisions.push(...p.onScore("pts/6", t, 0.95));
+  for (let i = 0; i < 60; i++) {
+    decisions.push(...p.onEvent("pts/6", { t, dir: "in", bytes: 8 }));
+    t += gap(300);
+  }
+  return decisions;
+}
+
+Deno.test("a dry run subtracts no delay it did not apply: an unchanged tempo is not confirmed", () => {
+  const verdicts = (applies: boolean) =>
+    kinds(fixedClockBot(applies)).filter((kind) => kind.startsWith("disclosure"));
+  // Live, the delays were injected: residuals net of them shrink (the bot
+  // did not wait), which is evidence. Dry, nothing was injected.
+  assert.deepEqual(verdicts(true), ["disclosure-confirmed"]);
+  assert.deepEqual(verdicts(false), ["disclosure-not-observed"]);
+  assert.equal(
+    kinds(fixedClockBot(false)).filter((kind) => kind === "delay").length,
+    60,
+    "a dry run still draws every delay",
+  );
 });

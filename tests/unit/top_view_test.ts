@@ -6,17 +6,19 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
-  type AgentSnapshot,
   MAX_SPARKLINE_WIDTH,
   renderTopFrame,
   ScoreHistory,
-  SESSION_VERDICTS,
-  type SessionSnapshot,
   sparkline,
   sparklineWidth,
   userNamesFromPasswd,
 } from "../../src/cli/top_view.ts";
-import { fetchAgentSnapshot, parseTopArgs } from "../../src/cli/top_command.ts";
+import {
+  SESSION_VERDICTS,
+  type SessionRow,
+  type SessionsDocument,
+} from "../../src/pipeline/sessions_document.ts";
+import { fetchSessionsDocument, parseTopArgs } from "../../src/cli/top_command.ts";
 import { EnvironmentError, UsageError } from "../../src/errors.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 
@@ -24,7 +26,7 @@ const PASSWD = "root:x:0:0:root:/root:/bin/sh\n" +
   "alice:x:1000:1000:Alice:/home/alice:/bin/bash\n";
 const REFRESHED_AT = new Date(2026, 10, 26, 5, 15, 39); // local time, as shown
 
-function session(overrides: Partial<SessionSnapshot>): SessionSnapshot {
+function session(overrides: Partial<SessionRow>): SessionRow {
   return {
     session: "pts/1",
     uid: 1000,
@@ -38,12 +40,12 @@ function session(overrides: Partial<SessionSnapshot>): SessionSnapshot {
   };
 }
 
-function snapshotOf(sessions: SessionSnapshot[]): AgentSnapshot {
+function snapshotOf(sessions: SessionRow[]): SessionsDocument {
   return { agent: { pid: 1234, dry_run: true, threshold: 0.72 }, sessions };
 }
 
 function render(
-  snapshot: AgentSnapshot,
+  snapshot: SessionsDocument,
   size: { width: number; height: number },
   history = new ScoreHistory(),
 ): string {
@@ -207,7 +209,7 @@ Deno.test("ScoreHistory: a missing score adds nothing", () => {
   assert.deepEqual(history.scoresOf("pts/1"), [0.4]);
 });
 
-const anySession: fc.Arbitrary<SessionSnapshot> = fc.record({
+const anySession: fc.Arbitrary<SessionRow> = fc.record({
   session: fc.string({ maxLength: 30, unit: "binary" }),
   uid: fc.option(fc.nat(), { nil: null }),
   comm: fc.option(fc.string({ maxLength: 16 }), { nil: null }),
@@ -218,7 +220,7 @@ const anySession: fc.Arbitrary<SessionSnapshot> = fc.record({
   lambda: fc.option(fc.double(), { nil: null }),
 });
 
-const anySnapshot: fc.Arbitrary<AgentSnapshot> = fc.record({
+const anySnapshot: fc.Arbitrary<SessionsDocument> = fc.record({
   agent: fc.record({ pid: fc.nat(), dry_run: fc.boolean(), threshold: fc.double() }),
   sessions: fc.array(anySession, { maxLength: 40 }),
 });
@@ -323,18 +325,18 @@ const CONTRACT_BODY = {
   ],
 };
 
-Deno.test("fetchAgentSnapshot: reads the contract's JSON from the agent", async () => {
+Deno.test("fetchSessionsDocument: reads the contract's JSON from the agent", async () => {
   await withFakeAgent(() => Response.json(CONTRACT_BODY), async (agent) => {
-    assert.deepEqual(await fetchAgentSnapshot(parseTopArgs(["--agent", agent])), CONTRACT_BODY);
+    assert.deepEqual(await fetchSessionsDocument(parseTopArgs(["--agent", agent])), CONTRACT_BODY);
   });
 });
 
-Deno.test("fetchAgentSnapshot: no agent, no endpoint, or a malformed body is an environment error", async () => {
+Deno.test("fetchSessionsDocument: no agent, no endpoint, or a malformed body is an environment error", async () => {
   const unused = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const closedPort = unused.addr.port;
   unused.close();
   await assert.rejects(
-    fetchAgentSnapshot(parseTopArgs(["--agent", `127.0.0.1:${closedPort}`])),
+    fetchSessionsDocument(parseTopArgs(["--agent", `127.0.0.1:${closedPort}`])),
     (error: Error) => {
       assert.ok(error instanceof EnvironmentError);
       assert.equal(
@@ -355,7 +357,7 @@ Deno.test("fetchAgentSnapshot: no agent, no endpoint, or a malformed body is an 
       () => typeof body === "string" ? new Response(body) : Response.json(body),
       async (agent) => {
         await assert.rejects(
-          fetchAgentSnapshot(parseTopArgs(["--agent", agent])),
+          fetchSessionsDocument(parseTopArgs(["--agent", agent])),
           (error: Error) => {
             assert.ok(error instanceof EnvironmentError);
             assert.match(error.message, message);
@@ -369,7 +371,7 @@ Deno.test("fetchAgentSnapshot: no agent, no endpoint, or a malformed body is an 
     const port = agent.split(":")[1];
     const args = parseTopArgs(["--agent", agent]);
     await assert.rejects(
-      fetchAgentSnapshot({ ...args, url: args.url.replace("/sessions", "/elsewhere") }),
+      fetchSessionsDocument({ ...args, url: args.url.replace("/sessions", "/elsewhere") }),
       new EnvironmentError(
         `Cannot reach the agent at http://127.0.0.1:${port}/elsewhere (HTTP 404: no sessions endpoint there)`,
         { fix: `start it with --metrics-listen ${agent}` },
