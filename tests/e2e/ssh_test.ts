@@ -3,7 +3,9 @@
  * the path a server's sessions take (sshd writes each input into the pty
  * master of a login shell): a person typing at real Aalto timing is never
  * alerted; whole-line bots, one answering each prompt as it appears and one
- * on a fixed sleep, are alerted and delayed.
+ * on a fixed sleep, are alerted and delayed; a bot that logs in on a pts a
+ * person just used is a new session, alerted at the same input count as on a
+ * fresh one; and once every login has ended the agent tracks no session.
  */
 import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
@@ -47,6 +49,35 @@ async function sleepBot(login: SshLogin, enough: () => boolean): Promise<void> {
   for (let i = 0; i < MAX_BOT_LINES && !enough(); i++) {
     await login.type(`ls -la /tmp/${i}\r`);
     await sleep(300);
+  }
+}
+
+/** The alerts the agent printed for `session` with this `action`, in order. */
+function alertsOf(agent: AgentOnPty, session: string, action: string): Record<string, unknown>[] {
+  return agent.jsonLines().filter((line) =>
+    (line.event as { action?: string } | undefined)?.action === action &&
+    (line.ghost_hunter as { session?: string } | undefined)?.session === session
+  ).map((line) => line.ghost_hunter as Record<string, unknown>);
+}
+
+function freeLoopbackPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  return port;
+}
+
+/** Waits until the agent's /sessions lists nothing; resolves to its metrics text then. */
+async function waitForNoSessions(port: number): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const body = await (await fetch(`http://127.0.0.1:${port}/sessions`)).json();
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    if (body.sessions.length === 0) return metrics;
+    if (Date.now() > deadline) {
+      throw new Error(`Sessions still tracked after every login ended: ${JSON.stringify(body)}`);
+    }
+    await sleep(100);
   }
 }
 
@@ -98,5 +129,106 @@ Deno.test({
         `${bot} delayed: ${delaysApplied(agent, bot)}`,
       );
     }
+  },
+});
+
+Deno.test({
+  name: "ssh: a bot on a pts a person just used is a new session; ended sessions leave no state",
+  ignore: skipOrFail(
+    "ssh session lifecycle",
+    kernelBlocker(),
+    humanDataBlocker(),
+    buildBlocker(SSH_TOOLS),
+  ),
+  async fn() {
+    await using sshd = await TestSshd.start();
+    const port = freeLoopbackPort();
+    const agent = await AgentOnPty.start(
+      ["--log-level", "debug", "--max-delay-ms", "500", "--metrics-listen", `127.0.0.1:${port}`],
+      "Probe attached",
+    );
+    const terminals: string[] = [];
+    let metrics = "";
+    try {
+      // A bot on a pts this agent has never seen, then a person on the same
+      // pts, then a bot again: each login starts from nothing.
+      for (const typist of ["bot", "person", "bot"]) {
+        const login = await sshd.login();
+        terminals.push(login.sessionName);
+        if (typist === "bot") {
+          const name = login.sessionName;
+          const alertsBefore = alertsOf(agent, name, "ghost-hunter-anomaly").length;
+          const delaysBefore = delaysApplied(agent, name);
+          await sleepBot(
+            login,
+            () =>
+              alertsOf(agent, name, "ghost-hunter-anomaly").length > alertsBefore &&
+              delaysApplied(agent, name) - delaysBefore >= DELAYS_WANTED,
+          );
+        } else {
+          await typeLikeAPerson(login);
+        }
+        await login.close();
+      }
+      metrics = await waitForNoSessions(port);
+    } finally {
+      const status = await agent.stop();
+      assert.equal(status.code, 0, agent.terminal.output.slice(-2000));
+    }
+    const [first, ...rest] = terminals;
+    assert.deepEqual(rest, [first, first], `every login reused ${first}`);
+    const anomalies = alertsOf(agent, first!, "ghost-hunter-anomaly");
+    assert.equal(anomalies.length, 2, "each bot alerted once, the person never");
+    const [fresh, reused] = anomalies.map((a) => (a.features as { inputs: number }).inputs);
+    assert.equal(reused, fresh, "the bot on the reused pts alerted at the same input count");
+    const stops = alertsOf(agent, first!, "ghost-hunter-jitter-stop");
+    assert.deepEqual(stops.map((s) => s.reason), ["ended", "ended"], "each bot's jitter ended");
+    assert.match(metrics, /^ghost_hunter_sessions_tracked 0$/m);
+  },
+});
+
+/** Whether the disclosure test reached a verdict for `session`, either way. */
+function disclosureDecided(agent: AgentOnPty, session: string): boolean {
+  return alertsOf(agent, session, "ghost-hunter-disclosure-confirmed").length > 0 ||
+    agent.jsonLines().some((line) =>
+      line.message === "No disclosure after jitter" &&
+      (line.properties as { session: string }).session === session
+    );
+}
+
+Deno.test({
+  name: "ssh: --dry-run confirms no disclosure for bots whose tempo did not change, and ends them",
+  ignore: skipOrFail("ssh dry run", kernelBlocker(), buildBlocker(SSH_TOOLS)),
+  async fn() {
+    await using sshd = await TestSshd.start();
+    const port = freeLoopbackPort();
+    const agent = await AgentOnPty.start(
+      ["--dry-run", "--log-level", "debug", "--metrics-listen", `127.0.0.1:${port}`],
+      "Probe attached",
+    );
+    const bots: string[] = [];
+    let metrics = "";
+    try {
+      const prompted = await sshd.login();
+      const sleeper = await sshd.login();
+      bots.push(prompted.sessionName, sleeper.sessionName);
+      await Promise.all([
+        promptBot(prompted, () => disclosureDecided(agent, prompted.sessionName)),
+        sleepBot(sleeper, () => disclosureDecided(agent, sleeper.sessionName)),
+      ]);
+      await prompted.close();
+      await sleeper.close();
+      metrics = await waitForNoSessions(port);
+    } finally {
+      const status = await agent.stop();
+      assert.equal(status.code, 0, agent.terminal.output.slice(-2000));
+    }
+    for (const bot of bots) {
+      assert.ok(disclosureDecided(agent, bot), `the disclosure test on ${bot} reached a verdict`);
+      assert.deepEqual(alertsOf(agent, bot, "ghost-hunter-disclosure-confirmed"), [], bot);
+      const stops = alertsOf(agent, bot, "ghost-hunter-jitter-stop");
+      assert.deepEqual(stops.map((s) => [s.reason, s.dry_run]), [["ended", true]], bot);
+    }
+    assert.match(metrics, /^ghost_hunter_sessions_tracked 0$/m);
   },
 });
