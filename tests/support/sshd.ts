@@ -231,6 +231,10 @@ export class SshLogin {
   #output = "";
   #arrivals: { end: number; t: number }[] = [];
   #draining: Promise<void>;
+  // Checked as each chunk of output arrives, so a waiting bot reacts within
+  // microseconds of the prompt instead of at the next timer tick.
+  #waiters = new Set<() => void>();
+  #ended = false;
   #closed = false;
 
   constructor(process: Deno.ChildProcess) {
@@ -285,16 +289,32 @@ export class SshLogin {
     return arrival!.t;
   }
 
-  async #waitFor(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!done()) {
-      if (Date.now() > deadline) {
-        throw new Error(
-          `Timed out waiting for ${what} from ssh; saw ${JSON.stringify(this.#output.slice(-500))}`,
-        );
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+  #waitFor(done: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (done()) {
+          finish();
+          resolve();
+        } else if (this.#ended) {
+          finish();
+          reject(new Error(`ssh ended before ${what}; saw ${this.#tail()}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`Timed out waiting for ${what} from ssh; saw ${this.#tail()}`));
+      }, timeoutMs);
+      const finish = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+      };
+      this.#waiters.add(check);
+    });
+  }
+
+  #tail(): string {
+    return JSON.stringify(this.#output.slice(-500));
   }
 
   async #drain(): Promise<void> {
@@ -302,7 +322,10 @@ export class SshLogin {
     for await (const chunk of this.process.stdout) {
       this.#output += decoder.decode(chunk, { stream: true });
       this.#arrivals.push({ end: this.#output.length, t: this.#clock.nowMs() });
+      for (const check of [...this.#waiters]) check();
     }
+    this.#ended = true;
+    for (const check of [...this.#waiters]) check();
   }
 
   /**
