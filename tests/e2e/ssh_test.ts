@@ -52,6 +52,20 @@ async function sleepBot(login: SshLogin, enough: () => boolean): Promise<void> {
   }
 }
 
+/**
+ * Logs in on terminal `name` (any terminal when undefined). The kernel hands
+ * out the lowest free pts, which is `name` once its last login has ended,
+ * unless another process on this machine took it meanwhile: then log in again.
+ */
+async function loginOn(sshd: TestSshd, name: string | undefined): Promise<SshLogin> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const login = await sshd.login();
+    if (name === undefined || login.sessionName === name) return login;
+    await login.close();
+  }
+  throw new Error(`Cannot log in on ${name}: another process keeps it`);
+}
+
 /** The alerts the agent printed for `session` with this `action`, in order. */
 function alertsOf(agent: AgentOnPty, session: string, action: string): Record<string, unknown>[] {
   return agent.jsonLines().filter((line) =>
@@ -153,7 +167,7 @@ Deno.test({
       // A bot on a pts this agent has never seen, then a person on the same
       // pts, then a bot again: each login starts from nothing.
       for (const typist of ["bot", "person", "bot"]) {
-        const login = await sshd.login();
+        const login = await loginOn(sshd, terminals[0]);
         terminals.push(login.sessionName);
         if (typist === "bot") {
           const name = login.sessionName;
