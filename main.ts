@@ -11,6 +11,7 @@ import { recordCommand } from "./src/cli/record_command.ts";
 import { doctorCommand } from "./src/cli/doctor_command.ts";
 import { releaseCommand } from "./src/cli/release_command.ts";
 import { replayCommand } from "./src/cli/replay_command.ts";
+import { profileCommand } from "./src/cli/profile_command.ts";
 import { runCommand } from "./src/cli/run_command.ts";
 import { topCommand } from "./src/cli/top_command.ts";
 import { VERSION } from "./src/version.ts";
@@ -22,6 +23,7 @@ const COMMANDS: Command[] = [
   doctorCommand,
   releaseCommand,
   topCommand,
+  profileCommand,
 ];
 
 /** The command run when none is named. */

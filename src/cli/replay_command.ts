@@ -10,6 +10,9 @@ import { UsageError } from "../errors.ts";
 import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
 import { CONFIG_SCHEMA } from "../config/config_schema.ts";
 import { writeAllSync } from "../write_all.ts";
+import { ProfileStore } from "../profile/profile_store.ts";
+import { ImpostorMonitor } from "../profile/impostor_monitor.ts";
+import { userNameOf } from "../profile/session_user.ts";
 
 const HELP = `Usage: ghost-hunter replay FILE [options]
 
@@ -24,9 +27,17 @@ Options:
   --skip-invalid        skip malformed lines, count and report them
                         (default: stop at the first one, exit 2)
   --max-sessions N      sessions tracked at once, 1 to 1000000 (default ${DEFAULT_REPLAY_MAX_SESSIONS})
+  --profiles DB         also score each session's input against its user's
+                        timing profile in DB; prints ghost-hunter-impostor alerts
+  --user NAME           with --profiles: the user of every session (default:
+                        each event's uid, named from /etc/passwd)
+  --enrol               with --profiles: merge the sessions that raised no
+                        alert into their users' profiles (DB is created if
+                        missing)
 
 Examples:
   ghost-hunter replay session.jsonl
+  ghost-hunter replay session.jsonl --profiles /var/lib/ghost-hunter/profiles.db
   ghost-hunter record | ghost-hunter replay - --format json --threshold 0.8`;
 
 /** Parses replay's arguments; throws {@linkcode UsageError} on a bad one. */
@@ -36,6 +47,9 @@ export function parseReplayArgs(args: string[]): {
   threshold: number;
   skipInvalid: boolean;
   maxSessions: number;
+  profiles?: string;
+  user?: string;
+  enrol: boolean;
 } {
   const parsed = parseCommandArgs({
     args,
@@ -46,6 +60,9 @@ export function parseReplayArgs(args: string[]): {
       threshold: { type: "string" },
       "skip-invalid": { type: "boolean", default: false },
       "max-sessions": { type: "string" },
+      profiles: { type: "string" },
+      user: { type: "string" },
+      enrol: { type: "boolean", default: false },
     },
   }, {
     command: "replay",
@@ -75,13 +92,34 @@ export function parseReplayArgs(args: string[]): {
   const maxSessions = maxSessionsText === undefined
     ? DEFAULT_REPLAY_MAX_SESSIONS
     : numberOption("--max-sessions", maxSessionsText, CONFIG_SCHEMA.limits.max_sessions);
+  if (values.profiles === undefined && (values.user !== undefined || values.enrol)) {
+    throw new UsageError(
+      `Option --${values.enrol ? "enrol" : "user"} needs --profiles DB: add --profiles PATH.`,
+    );
+  }
+  if (values.user !== undefined && !/^[A-Za-z0-9._@-]{1,64}$/.test(values.user)) {
+    throw new UsageError(
+      `Option --user must be a user name (letters, digits, . _ @ -), got "${values.user}".`,
+    );
+  }
   return {
     path: positionals[0]!,
     format,
     threshold,
     skipInvalid: values["skip-invalid"],
     maxSessions,
+    ...(values.profiles === undefined ? {} : { profiles: values.profiles }),
+    ...(values.user === undefined ? {} : { user: values.user }),
+    enrol: values.enrol,
   };
+}
+
+function readPasswd(): string {
+  try {
+    return Deno.readTextFileSync("/etc/passwd");
+  } catch {
+    return "";
+  }
 }
 
 /** The `replay` subcommand. */
@@ -92,7 +130,29 @@ export const replayCommand: Command = {
   async run(args: string[]): Promise<number> {
     const options = parseReplayArgs(args);
     const encoder = new TextEncoder();
-    const result = await replay(options, (line) => {
+    using store = options.profiles === undefined
+      ? undefined
+      : ProfileStore.open(options.profiles, { readOnly: !options.enrol });
+    let passwd: string | undefined;
+    const nameOf = (uid: number) => {
+      passwd ??= readPasswd();
+      return userNameOf(uid, passwd);
+    };
+    const impostor = store === undefined ? undefined : {
+      monitor: new ImpostorMonitor({
+        profiles: store,
+        maxSessions: options.maxSessions,
+        onStoreError: (error: unknown, user: string) => {
+          throw new UsageError(
+            `Cannot save the profile of ${user} in ${store.path}: ${String(error)}; check the file`,
+          );
+        },
+      }),
+      userOf: (event: { uid?: number }) =>
+        options.user ?? (event.uid === undefined ? undefined : nameOf(event.uid)),
+      enrol: options.enrol,
+    };
+    const result = await replay({ ...options, impostor }, (line) => {
       writeAllSync(Deno.stdout, encoder.encode(line + "\n"));
     });
     if (options.format === "json" && result.invalidLines.length > 0) {

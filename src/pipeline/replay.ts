@@ -9,6 +9,9 @@ import { ScoringEngine } from "../score/scoring_engine.ts";
 import { DEFAULT_CONFIG, DEFAULT_REPLAY_MAX_SESSIONS } from "../config/defaults.ts";
 import type { EvidenceModel } from "../score/evidence_model.ts";
 import { readTrace, type TraceFormatError } from "../trace/trace_reader.ts";
+import type { TraceEvent } from "../trace/trace_event.ts";
+import type { ImpostorMonitor, ImpostorStatus } from "../profile/impostor_monitor.ts";
+import { impostorAlert } from "../profile/impostor_alert.ts";
 
 /** How replay writes its results. */
 export type ReplayFormat = "json" | "table";
@@ -29,6 +32,14 @@ export interface ReplayOptions {
   scorer?: EvidenceModel;
   /** Wall clock for alerts' `@timestamp`; default the system clock. */
   now?: () => Date;
+  /** Score sessions against stored profiles (`--profiles`). */
+  impostor?: {
+    monitor: ImpostorMonitor;
+    /** The user a session's event belongs to, if known. */
+    userOf: (event: TraceEvent) => string | undefined;
+    /** Merge the sessions that raised no alert into the profiles at the end (`--enrol`). */
+    enrol: boolean;
+  };
 }
 
 /** The summary of one session, as printed. */
@@ -41,6 +52,8 @@ export interface SessionSummary {
   alerted: boolean;
   /** 1-based index among the session's events of the first alert. */
   first_alert_event: number | null;
+  /** With profiles: the session against its user's profile. */
+  impostor?: ImpostorStatus;
 }
 
 /** What a replay found. */
@@ -95,6 +108,32 @@ export async function replay(
     summary.events += 1;
     const verdict = engine.observe(event);
     if (verdict.score > summary.max_score) summary.max_score = verdict.score;
+    if (options.impostor !== undefined) {
+      const { monitor, userOf } = options.impostor;
+      if (verdict.alert) monitor.markAutomation(event.session);
+      const finding = event.dir === "in"
+        ? monitor.observeInput(event.session, userOf(event), event.t, event.bytes)
+        : undefined;
+      if (finding !== undefined) {
+        alerts += 1;
+        write(
+          options.format === "json"
+            ? JSON.stringify(impostorAlert(finding, {
+              timestamp: now(),
+              dryRun: true,
+              response: "alert",
+              traceTMs: event.t,
+            }))
+            : `impostor  ${event.session}  user ${finding.user}  input ${finding.inputs}  distance ${
+              finding.distance.toFixed(3)
+            } > bound ${
+              finding.bound.toFixed(3)
+            }  (profile: ${finding.profileSessions} sessions, ${finding.profileInputs} inputs; ${
+              100 * finding.falseAlertRate
+            } % of the owner's windows go past it)`,
+        );
+      }
+    }
     if (!verdict.alert || verdict.features === undefined) continue;
     alerts += 1;
     if (!summary.alerted) {
@@ -130,10 +169,17 @@ export async function replay(
     }
   }
   const sessions = [...summaries.values()];
+  if (options.impostor !== undefined) {
+    for (const summary of sessions) {
+      const status = options.impostor.monitor.status(summary.session);
+      if (status !== undefined) summary.impostor = status;
+    }
+    if (options.impostor.enrol) options.impostor.monitor.endAll();
+  }
   if (options.format === "json") {
     for (const summary of sessions) write(JSON.stringify(summary));
   } else {
-    writeTable(sessions, write);
+    writeTable(sessions, write, options.impostor !== undefined);
     if (invalidLines.length > 0) {
       write(`Skipped ${invalidLines.length} invalid line(s).`);
     }
@@ -150,6 +196,7 @@ export async function replay(
 function writeTable(
   sessions: SessionSummary[],
   write: (line: string) => void,
+  withProfiles: boolean,
 ): void {
   const rows = [
     ["session", "events", "max score", "alerted", "first alert event"],
@@ -161,6 +208,18 @@ function writeTable(
       s.first_alert_event === null ? "-" : String(s.first_alert_event),
     ]),
   ];
+  if (withProfiles) {
+    rows[0]!.push("impostor");
+    sessions.forEach((s, i) =>
+      rows[i + 1]!.push(
+        s.impostor === undefined
+          ? "-"
+          : `${s.impostor.user ?? "?"}: ${s.impostor.state}${
+            s.impostor.distance === undefined ? "" : ` ${s.impostor.distance.toFixed(3)}`
+          }`,
+      )
+    );
+  }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) {
     write(

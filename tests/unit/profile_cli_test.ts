@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { parseReplayArgs } from "../../src/cli/replay_command.ts";
+import { replay } from "../../src/pipeline/replay.ts";
+import { ImpostorMonitor } from "../../src/profile/impostor_monitor.ts";
+import { ProfileStore } from "../../src/profile/profile_store.ts";
+import { UsageError } from "../../src/errors.ts";
+import { seededRandom } from "../../tools/sessions/seeded_random.ts";
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+function ghostHunter(...args: string[]) {
+  const out = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write=/tmp", "--allow-env", MAIN, ...args],
+  }).outputSync();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trim();
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+/** A trace of `inputs` inputs of one session: log-normal gaps around `medianMs`, some pauses. */
+function trace(path: string, medianMs: number, inputs: number, seed: number): void {
+  const random = seededRandom(seed);
+  let t = 0;
+  const lines = [];
+  for (let i = 0; i < inputs; i++) {
+    const z = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+    t += medianMs * Math.exp(0.5 * z) + (random.next() < 0.04 ? 2000 : 0);
+    lines.push(JSON.stringify({ t, session: "pts/4", dir: "in", bytes: 1, uid: 0 }));
+  }
+  Deno.writeTextFileSync(path, lines.join("\n") + "\n");
+}
+
+Deno.test("replay --profiles --enrol builds a profile; then another typist's trace alerts, the owner's does not", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
+  const db = `${dir}/profiles.db`;
+  try {
+    for (let k = 0; k < 2; k++) {
+      trace(`${dir}/own${k}.jsonl`, 160, 300, k);
+      const enrol = ghostHunter(
+        "replay",
+        `${dir}/own${k}.jsonl`,
+        "--profiles",
+        db,
+        "--user",
+        "alice",
+        "--enrol",
+      );
+      assert.equal(enrol.code, 0, enrol.stderr);
+    }
+    trace(`${dir}/other.jsonl`, 330, 400, 10);
+    trace(`${dir}/own.jsonl`, 160, 400, 11);
+    const lines: string[] = [];
+    const run = async (path: string) => {
+      lines.length = 0;
+      using store = ProfileStore.open(db, { readOnly: true });
+      const monitor = new ImpostorMonitor({ profiles: store, maxSessions: 10 });
+      return await replay({
+        path,
+        format: "json",
+        impostor: { monitor, userOf: () => "alice", enrol: false },
+      }, (line) => lines.push(line));
+    };
+    await run(`${dir}/other.jsonl`);
+    const alerts = lines.map((l) => JSON.parse(l)).filter((o) =>
+      o.event?.action === "ghost-hunter-impostor"
+    );
+    assert.equal(alerts.length, 1);
+    assert.equal(alerts[0].user.name, "alice");
+    assert.ok(alerts[0].ghost_hunter.impostor.distance > alerts[0].ghost_hunter.impostor.bound);
+    assert.equal(alerts[0].ghost_hunter.impostor.profile_sessions, 2);
+    const result = await run(`${dir}/own.jsonl`);
+    assert.equal(result.alerts, 0);
+    assert.equal(result.sessions[0]!.impostor!.state, "scoring");
+
+    const list = ghostHunter("profile", "list", "--profiles", db);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(
+      list.stdout,
+      /^USER +STATE +SESSIONS +INPUTS +IMPOSTOR ALERTS +UPDATED\nalice +enrolled +2 +600 +0 /,
+    );
+    const show = ghostHunter("profile", "show", "alice", "--profiles", db, "--format", "json");
+    assert.equal(JSON.parse(show.stdout).state, "enrolled");
+    assert.equal(ghostHunter("profile", "export", `${dir}/out.json`, "--profiles", db).code, 0);
+    assert.equal(Deno.statSync(`${dir}/out.json`).mode! & 0o777, 0o600);
+    const forget = ghostHunter("profile", "forget", "alice", "--profiles", db);
+    assert.match(forget.stdout, /^Forgot the profile of alice/);
+    assert.match(ghostHunter("profile", "list", "--profiles", db).stdout, /^No profiles yet\.$/);
+    const imported = ghostHunter("profile", "import", `${dir}/out.json`, "--profiles", db);
+    assert.match(imported.stdout, /^Imported 1 profile\(s\)/);
+    assert.match(ghostHunter("profile", "list", "--profiles", db).stdout, /alice +enrolled/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("profile and replay refuse bad command lines with one line and exit 2, changing nothing", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
+  try {
+    const cases: [string[], RegExp][] = [
+      [["profile"], /^ghost-hunter: Missing action/],
+      [["profile", "grow"], /^ghost-hunter: Unknown profile action "grow"/],
+      [["profile", "show"], /^ghost-hunter: Missing USER/],
+      [["profile", "list", "x"], /^ghost-hunter: Unexpected argument "x"/],
+      [
+        ["profile", "list", "--format", "xml"],
+        /^ghost-hunter: Option --format must be table or json/,
+      ],
+      [["profile", "list", "--profiles", `${dir}/none.db`], /no such file/],
+      [
+        ["profile", "import", `${dir}/missing.json`, "--profiles", `${dir}/p.db`],
+        /Cannot import profiles from .*missing\.json: no such file/,
+      ],
+    ];
+    for (const [args, pattern] of cases) {
+      const result = ghostHunter(...args);
+      assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, pattern);
+      assert.equal(result.stderr.split("\n").length, 1);
+    }
+    Deno.writeTextFileSync(`${dir}/bad.json`, '{"ghost_hunter_profiles": 2, "profiles": []}');
+    const bad = ghostHunter("profile", "import", `${dir}/bad.json`, "--profiles", `${dir}/p.db`);
+    assert.match(bad.stderr, /format version 2/);
+    assert.throws(() => Deno.statSync(`${dir}/p.db`), "a refused import creates no database");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+  assert.throws(
+    () => parseReplayArgs(["t.jsonl", "--enrol"]),
+    (e: Error) => e instanceof UsageError && /^Option --enrol needs --profiles DB/.test(e.message),
+  );
+  assert.throws(
+    () => parseReplayArgs(["t.jsonl", "--profiles", "p.db", "--user", "a b"]),
+    /--user must be a user name/,
+  );
+  assert.equal(parseReplayArgs(["t.jsonl", "--profiles", "p.db"]).enrol, false);
+});

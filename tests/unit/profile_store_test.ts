@@ -1,0 +1,246 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { DatabaseSync } from "node:sqlite";
+import { ProfileStore, SCHEMA_VERSION, SESSION_HISTORY } from "../../src/profile/profile_store.ts";
+import { exportProfiles, parseProfileExport } from "../../src/profile/profile_export.ts";
+import { emptyProfile, type UserProfile } from "../../src/profile/user_profile.ts";
+import { FEATURE_COUNT } from "../../src/profile/timing_window.ts";
+import { UsageError } from "../../src/errors.ts";
+
+function profile(user: string, k: number): UserProfile {
+  const p = emptyProfile(user, 1_000 + k);
+  return {
+    ...p,
+    sessions: k,
+    inputs: 300 * k,
+    mean: p.mean.map((_, f) => (f === 3 ? NaN : k + f / 100)),
+    weight: p.weight.map(() => k),
+    updatedAt: 2_000 + k,
+  };
+}
+
+function sqlite3(path: string, sql: string): string {
+  const out = new Deno.Command("sqlite3", { args: [path, sql] }).outputSync();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+function hasSqlite3(): boolean {
+  try {
+    return new Deno.Command("sqlite3", { args: ["-version"] }).outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+Deno.test("Profiles round-trip through the database, which is 0600, WAL and versioned", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  const path = `${dir}/sub/profiles.db`;
+  try {
+    {
+      using store = ProfileStore.open(path);
+      store.save(profile("alice", 3), {
+        endedAt: 5,
+        inputs: 300,
+        distance: 0.01,
+        outcome: "merged",
+      });
+      store.save(profile("bob", 1));
+    }
+    assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+    assert.equal(Deno.statSync(`${dir}/sub`).mode! & 0o777, 0o700);
+    using store = ProfileStore.open(path, { readOnly: true });
+    const alice = store.get("alice")!;
+    assert.deepEqual(alice, profile("alice", 3));
+    assert.deepEqual(store.list().map((p) => p.user), ["alice", "bob"]);
+    assert.deepEqual(store.sessions("alice"), [{
+      endedAt: 5,
+      inputs: 300,
+      distance: 0.01,
+      outcome: "merged",
+    }]);
+    assert.equal(store.get("carol"), undefined);
+    if (hasSqlite3()) {
+      assert.equal(sqlite3(path, "PRAGMA journal_mode"), "wal");
+      assert.equal(sqlite3(path, "PRAGMA user_version"), String(SCHEMA_VERSION));
+      assert.equal(
+        sqlite3(path, "SELECT user, sessions, inputs FROM profiles ORDER BY user"),
+        "alice|3|900\nbob|1|300",
+      );
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("The session history keeps the newest sessions only", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  try {
+    using store = ProfileStore.open(`${dir}/p.db`);
+    for (let k = 0; k < SESSION_HISTORY + 7; k++) {
+      store.save(profile("alice", 1), { endedAt: k, inputs: k, outcome: "merged" });
+    }
+    const kept = store.sessions("alice");
+    assert.equal(kept.length, SESSION_HISTORY);
+    assert.equal(kept[0]!.endedAt, SESSION_HISTORY + 6);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("Forget removes every row of that user and nothing of anyone else", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  const path = `${dir}/p.db`;
+  try {
+    using store = ProfileStore.open(path);
+    for (const user of ["alice", "bob"]) {
+      store.save(profile(user, 2), { endedAt: 1, inputs: 300, outcome: "merged" });
+    }
+    assert.ok(store.forget("alice"));
+    assert.ok(!store.forget("alice"));
+    const db = new DatabaseSync(path, { readOnly: true });
+    try {
+      for (const table of ["profiles", "profile_features", "profile_sessions"]) {
+        const rows = db.prepare(`SELECT user, count(*) AS n FROM ${table} GROUP BY user`).all();
+        assert.deepEqual(rows.map((r) => r.user), ["bob"], table);
+      }
+    } finally {
+      db.close();
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("An older schema is migrated on open; a newer one is refused with a one-line error", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  try {
+    const old = `${dir}/old.db`;
+    new DatabaseSync(old).close();
+    ProfileStore.open(old).close();
+    const db = new DatabaseSync(old);
+    assert.equal(
+      (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version,
+      SCHEMA_VERSION,
+    );
+    db.exec("PRAGMA user_version = 99");
+    db.close();
+    assert.throws(() => ProfileStore.open(old), (error: Error) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(
+        error.message,
+        /^Cannot use the profile database .*schema version 99, this build reads 1; use a newer ghost-hunter$/,
+      );
+      return true;
+    });
+    Deno.writeTextFileSync(`${dir}/junk.db`, "not a database at all, just text ".repeat(100));
+    assert.throws(
+      () => ProfileStore.open(`${dir}/junk.db`),
+      /^UsageError: Cannot read the profile database .*junk\.db/,
+    );
+    assert.throws(() => ProfileStore.open(`${dir}/missing.db`, { readOnly: true }), /no such file/);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+const WRITER = `
+import { ProfileStore } from "${
+  new URL("../../src/profile/profile_store.ts", import.meta.url).href
+}";
+import { emptyProfile } from "${
+  new URL("../../src/profile/user_profile.ts", import.meta.url).href
+}";
+using store = ProfileStore.open(Deno.args[0]);
+console.log("open");
+for (let k = 1; ; k++) {
+  for (const user of ["alice", "bob", "carol"]) {
+    const p = emptyProfile(user, 0);
+    store.save({ ...p, sessions: k, inputs: k, mean: p.mean.map(() => k), weight: p.weight.map(() => k) },
+      { endedAt: k, inputs: k, outcome: "merged" });
+  }
+}
+`;
+
+Deno.test("A writer killed with SIGKILL mid-write leaves a consistent database", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  const path = `${dir}/p.db`;
+  const script = `${dir}/writer.ts`;
+  Deno.writeTextFileSync(script, WRITER);
+  try {
+    let lastSessions = 0;
+    for (let round = 0; round < 4; round++) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-read", "--allow-write", script, path],
+        stdout: "piped",
+        stderr: "inherit",
+      }).spawn();
+      const reader = child.stdout.getReader();
+      await reader.read();
+      await new Promise((resolve) => setTimeout(resolve, 150 + 70 * round));
+      child.kill("SIGKILL");
+      reader.releaseLock();
+      await child.stdout.cancel();
+      await child.status;
+      using store = ProfileStore.open(path);
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        assert.equal(
+          (db.prepare("PRAGMA integrity_check").get() as Record<string, string>).integrity_check,
+          "ok",
+        );
+      } finally {
+        db.close();
+      }
+      const profiles = store.list();
+      assert.ok(profiles.length >= 1);
+      for (const p of profiles) {
+        // One transaction per save: the counters and every feature row agree.
+        assert.ok(p.mean.every((m) => m === p.sessions), `${p.user}: ${p.mean} vs ${p.sessions}`);
+        assert.ok(p.weight.every((w) => w === p.sessions));
+        assert.equal(p.mean.length, FEATURE_COUNT);
+        assert.equal(store.sessions(p.user)[0]?.endedAt, p.sessions);
+      }
+      const alice = store.get("alice")!.sessions;
+      assert.ok(alice >= lastSessions, "a later writer's commits persist across the kill");
+      lastSessions = alice;
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("Export and import round-trip every profile", () => {
+  const profiles = [profile("alice", 3), { ...profile("root", 9), shared: true }];
+  const text = JSON.stringify(exportProfiles(profiles));
+  assert.deepEqual(parseProfileExport(text, "x.json"), profiles);
+});
+
+Deno.test("fuzz: any JSON imports as profiles or fails with one line naming the file", () => {
+  const valid = exportProfiles([profile("alice", 3)]);
+  const mutated = fc.oneof(
+    fc.jsonValue(),
+    fc.record({
+      ghost_hunter_profiles: fc.oneof(fc.constant(1), fc.jsonValue()),
+      profiles: fc.oneof(fc.constant(valid.profiles), fc.array(fc.jsonValue(), { maxLength: 3 })),
+    }),
+  );
+  fc.assert(
+    fc.property(mutated, (doc) => {
+      try {
+        const profiles = parseProfileExport(JSON.stringify(doc), "in.json");
+        for (const p of profiles) assert.equal(p.mean.length, FEATURE_COUNT);
+      } catch (error) {
+        assert.ok(error instanceof UsageError, String(error));
+        assert.match(error.message, /^Cannot import profiles from in\.json: [^\n]+[^.]$/);
+      }
+    }),
+    { numRuns: 500 },
+  );
+  assert.throws(() => parseProfileExport("{", "a.json"), /a\.json: not JSON/);
+  const badUser = { ...valid, profiles: [{ ...(valid.profiles as object[])[0], user: "../etc" }] };
+  assert.throws(
+    () => parseProfileExport(JSON.stringify(badUser), "a.json"),
+    /user must be a user name/,
+  );
+});
