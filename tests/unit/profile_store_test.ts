@@ -153,7 +153,8 @@ import { emptyProfile } from "${
 }";
 using store = ProfileStore.open(Deno.args[0]);
 console.log("open");
-for (let k = 1; ; k++) {
+// Each writer carries on from what the killed one committed last.
+for (let k = (store.get("carol")?.sessions ?? 0) + 1; ; k++) {
   for (const user of ["alice", "bob", "carol"]) {
     const p = emptyProfile(user, 0);
     store.save({ ...p, sessions: k, inputs: k, mean: p.mean.map(() => k), weight: p.weight.map(() => k) },

@@ -104,10 +104,18 @@ Deno.test("replay arguments: defaults, values, and one-line usage errors", () =>
     threshold: 0.72,
     skipInvalid: false,
     maxSessions: 100000,
+    enrol: false,
   });
   assert.deepEqual(
     parseReplayArgs(["t.jsonl", "--format", "json", "--threshold", "0.9", "--skip-invalid"]),
-    { path: "t.jsonl", format: "json", threshold: 0.9, skipInvalid: true, maxSessions: 100000 },
+    {
+      path: "t.jsonl",
+      format: "json",
+      threshold: 0.9,
+      skipInvalid: true,
+      maxSessions: 100000,
+      enrol: false,
+    },
   );
   const bad: [string[], RegExp][] = [
     [[], /^Replay needs exactly one trace FILE \(or "-" for stdin\), got 0\.$/],
