@@ -27,3 +27,11 @@ console.log("\n## Replay throughput and state per session\n");
 await runScript("./replay_bench.ts", ["--allow-read", "--allow-write=/tmp"]);
 console.log("\n## Scale: 10,000 sessions, the session bound, the live agent's RSS\n");
 await runScript("./scale_bench.ts", ["--allow-all", "--v8-flags=--expose-gc"]);
+console.log(
+  "\n## Impostor detection: time per input, memory per session, database size per user\n",
+);
+await runScript("./profile_bench.ts", [
+  "--allow-read",
+  "--allow-write=/tmp",
+  "--v8-flags=--expose-gc",
+]);

@@ -28,7 +28,7 @@ interface ConfigFlag {
   apply(config: Config, value: unknown): void;
 }
 
-const METRICS_OFF = "off";
+const OFF_VALUE = "off";
 
 const CONFIG_FLAGS: readonly ConfigFlag[] = [
   {
@@ -88,6 +88,13 @@ const CONFIG_FLAGS: readonly ConfigFlag[] = [
     apply: (config, value) => config.limits.max_sessions = value as number,
   },
   {
+    name: "profiles",
+    key: "profiles",
+    kind: "string",
+    rule: CONFIG_SCHEMA.profiles,
+    apply: (config, value) => config.profiles = value as string | null,
+  },
+  {
     name: "ring-buffer-bytes",
     key: "limits.ring_buffer_bytes",
     kind: "number",
@@ -117,6 +124,7 @@ Options:
       --max-delay-ms MS        cap on one injected delay, 1 to 60000 (default ${DEFAULT_CONFIG.max_delay_ms})
       --max-sessions N         sessions tracked at once, 1 to 1000000 (default ${DEFAULT_CONFIG.limits.max_sessions})
       --ring-buffer-bytes N    kernel ring buffer size, ${CONFIG_SCHEMA.limits.ring_buffer_bytes.expected} (default ${DEFAULT_CONFIG.limits.ring_buffer_bytes})
+      --profiles PATH          users' timing profiles for impostor detection (SQLite), or "off" (default ${DEFAULT_CONFIG.profiles})
   -h, --help                   show this help
 
 Examples:
@@ -128,7 +136,9 @@ function flagValue(flag: ConfigFlag, raw: string | boolean): unknown {
   if (flag.kind === "boolean") return raw;
   const text = raw as string;
   if (flag.kind === "number") return decimalValue(text);
-  if (flag.name === "metrics-listen" && text === METRICS_OFF) return null;
+  if ((flag.name === "metrics-listen" || flag.name === "profiles") && text === OFF_VALUE) {
+    return null;
+  }
   return text;
 }
 

@@ -13,6 +13,7 @@ import { setupLogging } from "../log.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import type { Command } from "./command.ts";
 import { parseRunArgs, RUN_HELP } from "./run_args.ts";
+import { ProfileStore } from "../profile/profile_store.ts";
 
 const logger = getLogger(["ghost-hunter", "run"]);
 
@@ -34,6 +35,7 @@ export async function run(config: Config): Promise<number> {
     : "";
   using signal = shutdownSignal();
   await using sink = await AlertSink.open(config.alerts);
+  using store = config.profiles === null ? undefined : ProfileStore.open(config.profiles);
   const summary = await runLiveAgent({
     threshold: config.threshold,
     maxSessions: config.limits.max_sessions,
@@ -56,6 +58,7 @@ export async function run(config: Config): Promise<number> {
       ? undefined
       : parseListenAddress(config.metrics_listen),
     emit: (alert) => sink.write(alert),
+    profiles: store === undefined ? undefined : { store, response: config.response.impostor },
   }, signal);
   logger.info("Agent stopped", { ...summary });
   return 0;

@@ -8,6 +8,16 @@
  */
 import type { SessionRow, SessionsDocument } from "../pipeline/sessions_document.ts";
 
+/** How the VERDICT column names a session's standing against its user's profile. */
+const IMPOSTOR_LABELS: Record<string, string> = {
+  "unknown-user": "user?",
+  "no-profile": "no profile",
+  "enrolling": "enrolling",
+  "shared": "shared",
+  "scoring": "owner",
+  "impostor": "IMPOSTOR",
+};
+
 /** Most scores a sparkline shows, however wide the terminal. */
 export const MAX_SPARKLINE_WIDTH = 40;
 
@@ -182,10 +192,15 @@ function sessionLine(
     printable(user),
     formatNumber(session.score),
     sparkline(options.history.scoresOf(session.session).slice(-sparkWidth)),
-    session.verdict,
+    verdictCell(session),
     formatNumber(session.lambda),
     String(session.inputs),
   ], sparkWidth);
+}
+
+function verdictCell(session: SessionRow): string {
+  const label = session.impostor ? IMPOSTOR_LABELS[session.impostor.state] : undefined;
+  return label === undefined ? session.verdict : `${session.verdict}, ${label}`;
 }
 
 /** Highest score first; sessions without a score last; ties by terminal name. */

@@ -53,6 +53,12 @@ export interface LimitsConfig {
   jitter_map_entries: number;
 }
 
+/** How the agent answers alerts other than automation. */
+export interface ResponseConfig {
+  /** An impostor alert: "alert" only, or "jitter" as for automation. */
+  impostor: "alert" | "jitter";
+}
+
 /** Everything `ghost-hunter run` can be configured with. */
 export interface Config {
   /** Anomaly score in [0, 1] at which a session alerts and jitter starts. */
@@ -77,4 +83,8 @@ export interface Config {
   metrics_allow_remote: boolean;
   /** Sizes and counts. */
   limits: LimitsConfig;
+  /** The users' timing profile database, or null to keep none. */
+  profiles: string | null;
+  /** Answers to alerts other than automation. */
+  response: ResponseConfig;
 }

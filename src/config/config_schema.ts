@@ -139,6 +139,12 @@ const METRICS_LISTEN = new ValueRule<string | null>(
     value === null || (typeof value === "string" && parseListenAddress(value) !== undefined),
 );
 
+const PROFILES_PATH = new ValueRule<string | null>(
+  "null (no profiles) or a file path",
+  (value) =>
+    value === null || (typeof value === "string" && value.length > 0 && !value.includes("\0")),
+);
+
 /** The rules of every config key. */
 export const CONFIG_SCHEMA: SchemaOf<Config> = {
   threshold: numberFrom(0, 1),
@@ -164,5 +170,9 @@ export const CONFIG_SCHEMA: SchemaOf<Config> = {
     max_sessions: integerFrom(1, 1_000_000),
     ring_buffer_bytes: powerOfTwoFrom(4096, 1 << 30),
     jitter_map_entries: integerFrom(1, 1_000_000),
+  },
+  profiles: PROFILES_PATH,
+  response: {
+    impostor: oneOf(["alert", "jitter"]),
   },
 };

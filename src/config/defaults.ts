@@ -26,6 +26,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
     ring_buffer_bytes: 1_048_576,
     jitter_map_entries: 4096,
   }),
+  profiles: "/var/lib/ghost-hunter/profiles.db",
+  response: Object.freeze({ impostor: "alert" }),
 });
 
 /** Sessions `replay` tracks at once: more than the live agent, since a trace may hold many. */

@@ -8,7 +8,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { EventFlag, EventKind, type TtyEvent } from "../kernel/abi.ts";
-import { ttyNrOfStat } from "../actuation/session_processes.ts";
+import { ttyNrOfSessionKey, ttyNrOfStat } from "../actuation/session_processes.ts";
 import { anomalyAlert, type EcsAlert } from "../alerts/ecs_alert.ts";
 import { Actuator } from "../actuation/actuator.ts";
 import type { ListenAddress } from "../config/listen_address.ts";
@@ -31,6 +31,8 @@ import {
   sessionIdentityOf,
   SessionTable,
 } from "./session_table.ts";
+import { type ImpostorResponse, LiveImpostor } from "../profile/live_impostor.ts";
+import type { ProfileStore } from "../profile/profile_store.ts";
 
 /** What {@link runLiveAgent} needs: every limit explicit. */
 export interface LiveAgentOptions {
@@ -54,6 +56,8 @@ export interface LiveAgentOptions {
   metricsListen?: ListenAddress;
   /** Receives every alert, in order. */
   emit: (alert: EcsAlert) => void | Promise<void>;
+  /** Users' timing profiles, for impostor detection; undefined: none kept. */
+  profiles?: { store: ProfileStore; response: ImpostorResponse };
 }
 
 /** Totals reported when the agent stops. */
@@ -117,6 +121,14 @@ export async function runLiveAgent(
   const metrics: AgentMetrics = createAgentMetrics();
   using clock = new MonotonicClock();
   const disclosed = new Set<string>();
+  const impostor = options.profiles === undefined ? undefined : new LiveImpostor({
+    ...options.profiles,
+    maxSessions: options.maxSessions,
+    dryRun: options.dryRun,
+    exclude: new Set([Deno.pid]),
+    // Called only from the event handler, after `emit` below exists.
+    emit: (alert) => emit(alert),
+  });
   let events = 0;
   let alerts = 0;
   let delaysApplied = 0;
@@ -124,13 +136,14 @@ export async function runLiveAgent(
   let dropsLogged = 0;
   const sessionsView = (): SessionsDocument => ({
     agent: { pid: Deno.pid, dry_run: options.dryRun, threshold: options.threshold },
-    sessions: [...engine.sessions()].map((s) =>
-      sessionRow({
+    sessions: [...engine.sessions()].map((s) => ({
+      ...sessionRow({
         ...s,
         lambda: policy.lambdaOf(s.session),
         disclosed: disclosed.has(s.session),
-      })
-    ),
+      }),
+      impostor: impostor === undefined ? null : impostor.status(s.session) ?? null,
+    })),
   });
   await using _server = options.metricsListen === undefined ? undefined : MetricsServer.start({
     registry: metrics.registry,
@@ -208,6 +221,9 @@ export async function runLiveAgent(
   ) => {
     engine.forget(identity.name);
     disclosed.delete(identity.name);
+    // An evicted session is still running: it is dropped, not learnt from.
+    if (reason === "evicted") impostor?.onSessionDropped(identity.name);
+    else impostor?.onSessionEnd(identity.name);
     await dispatch(policy.onSessionEnd(identity.name, tMs, reason), identity, endOptions);
     logger.debug("Session ended", { session: identity.name, login_id: identity.loginId, reason });
   };
@@ -235,6 +251,13 @@ export async function runLiveAgent(
     events++;
     metrics.events.inc({ direction: event.dir === "in" ? "input" : "output" });
     const verdict = engine.observe(event);
+    if (impostor !== undefined) {
+      if (verdict.alert) impostor.onAutomationAlert(event.session);
+      if (event.dir === "in") {
+        const ttyNr = ttyNrOfSessionKey(probeEvent.sessionKey);
+        await impostor.onInput(event.session, ttyNr, event.t, event.bytes);
+      }
+    }
     if (verdict.alert && verdict.features !== undefined) {
       await emit(anomalyAlert({
         session: event.session,
@@ -253,7 +276,9 @@ export async function runLiveAgent(
     const decisions = policy.onEvent(session.name, event);
     if (!decisions.some((decision) => decision.kind === "delay")) letThrough();
     await dispatch(decisions, session, { writerTid });
-    await dispatch(policy.onScore(session.name, event.t, verdict.score), session);
+    // With response.impostor = jitter, an impostor's session is answered as if past the threshold.
+    const score = impostor?.isSuspect(session.name) ? 1 : verdict.score;
+    await dispatch(policy.onScore(session.name, event.t, score), session);
   };
   logger.info("Probe attached, scoring terminal sessions", {
     threshold: options.threshold,
@@ -289,6 +314,7 @@ export async function runLiveAgent(
     }
     metrics.kernelDrops.advanceTo(drops);
   }, signal);
+  impostor?.close();
   const counters = source.counters();
   return {
     events,

@@ -35,6 +35,8 @@ export interface SessionRow {
   verdict: SessionVerdict;
   /** The rate of the delays drawn for a jittered session (1/s), or null. */
   lambda: number | null;
+  /** Against the user's timing profile (absent or null when the agent keeps no profiles). */
+  impostor?: { state: string; user?: string; distance?: number } | null;
 }
 
 /** The body of the agent's `GET /sessions`. */

@@ -217,6 +217,11 @@ export class ImpostorMonitor {
     }
   }
 
+  /** Forgets a session without learning from it (it was evicted while still running). */
+  dropSession(session: string): void {
+    this.#sessions.delete(session);
+  }
+
   /** Ends every session (the agent is stopping). */
   endAll(): void {
     for (const session of [...this.#sessions.keys()]) this.endSession(session);

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { sessionProcesses, ttyNrOfStat } from "../actuation/session_processes.ts";
+import { ttyNrOfStat } from "../actuation/session_processes.ts";
 
 /** `/proc/PID/loginuid` when no login set it. */
 export const UNSET_LOGIN_UID = 4294967295;
@@ -77,6 +77,18 @@ export class SessionUsers {
     return undefined;
   }
 
+  /**
+   * Looks the session's user up again in the background (the terminal may
+   * now belong to another login); the last answer stands until then.
+   */
+  refresh(session: string, ttyNr: number): void {
+    if (this.#pending.has(session) || !this.#users.has(session)) return;
+    this.#pending.add(session);
+    this.#lookup(ttyNr).then((user) => {
+      if (user !== undefined && this.#pending.has(session)) this.#users.set(session, user);
+    }).finally(() => this.#pending.delete(session));
+  }
+
   /** Forgets a session (it ended; its terminal may be reused by someone else). */
   forget(session: string): void {
     this.#users.delete(session);
@@ -84,20 +96,25 @@ export class SessionUsers {
   }
 
   async #lookup(ttyNr: number): Promise<string | undefined> {
-    const pids = await sessionProcesses(ttyNr, this.#exclude);
+    // One pass over /proc: the session leader on this terminal, else its lowest pid.
     let chosen: number | undefined;
-    for (const pid of pids.sort((a, b) => a - b)) {
+    let lowest: number | undefined;
+    for await (const entry of Deno.readDir("/proc")) {
+      const pid = Number(entry.name);
+      if (!Number.isInteger(pid) || this.#exclude.has(pid)) continue;
       try {
         const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-        if (ttyNrOfStat(stat) === ttyNr && sessionIdOfStat(stat) === pid) {
+        if (ttyNrOfStat(stat) !== ttyNr) continue;
+        if (sessionIdOfStat(stat) === pid) {
           chosen = pid;
           break;
         }
+        if (lowest === undefined || pid < lowest) lowest = pid;
       } catch {
         // exited while we looked
       }
     }
-    chosen ??= pids[0];
+    chosen ??= lowest;
     if (chosen === undefined) return undefined;
     const uid = await loginUidOf(chosen);
     if (uid === undefined) return undefined;

@@ -21,8 +21,16 @@ export class AgentOnPty {
     this.process = process;
   }
 
-  /** Starts `./ghost-hunter <args>` and waits until it prints `readyMarker`. */
+  /**
+   * Starts `./ghost-hunter <args>` and waits until it prints `readyMarker`.
+   * The live agent keeps no timing profiles unless `--profiles` is given, so
+   * that tests neither read nor write the host's profile database.
+   */
   static async start(args: string[], readyMarker: string): Promise<AgentOnPty> {
+    const live = args.length === 0 || args[0]!.startsWith("-") || args[0] === "run";
+    if (live && !args.some((arg) => arg === "--profiles" || arg.startsWith("--profiles="))) {
+      args = [...args, "--profiles", "off"];
+    }
     const terminal = new Pty();
     const quoted = args.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(
       " ",

@@ -82,7 +82,7 @@ const REFUSALS: [document: unknown, message: string][] = [
   [null, "the file must be a JSON object, got null."],
   [
     { treshold: 0.5 },
-    'unknown key "treshold"; the top-level keys are threshold, lambda, max_delay_ms, actuator, dry_run, allow, alerts, log_level, metrics_listen, metrics_allow_remote, limits.',
+    'unknown key "treshold"; the top-level keys are threshold, lambda, max_delay_ms, actuator, dry_run, allow, alerts, log_level, metrics_listen, metrics_allow_remote, limits, profiles, response.',
   ],
   [
     { limits: { max_session: 10 } },

@@ -6,6 +6,7 @@ import { exportProfiles, parseProfileExport } from "../../src/profile/profile_ex
 import { emptyProfile, type UserProfile } from "../../src/profile/user_profile.ts";
 import { FEATURE_COUNT } from "../../src/profile/timing_window.ts";
 import { UsageError } from "../../src/errors.ts";
+import { buildBlocker, skipOrFail } from "../support/gate.ts";
 
 function profile(user: string, k: number): UserProfile {
   const p = emptyProfile(user, 1_000 + k);
@@ -25,15 +26,7 @@ function sqlite3(path: string, sql: string): string {
   return new TextDecoder().decode(out.stdout).trim();
 }
 
-function hasSqlite3(): boolean {
-  try {
-    return new Deno.Command("sqlite3", { args: ["-version"] }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-Deno.test("Profiles round-trip through the database, which is 0600, WAL and versioned", () => {
+Deno.test("Profiles round-trip through the database, a 0600 file in a 0700 folder", () => {
   const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
   const path = `${dir}/sub/profiles.db`;
   try {
@@ -60,14 +53,31 @@ Deno.test("Profiles round-trip through the database, which is 0600, WAL and vers
       outcome: "merged",
     }]);
     assert.equal(store.get("carol"), undefined);
-    if (hasSqlite3()) {
-      assert.equal(sqlite3(path, "PRAGMA journal_mode"), "wal");
-      assert.equal(sqlite3(path, "PRAGMA user_version"), String(SCHEMA_VERSION));
-      assert.equal(
-        sqlite3(path, "SELECT user, sessions, inputs FROM profiles ORDER BY user"),
-        "alice|3|900\nbob|1|300",
-      );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+const READABLE = "The standard sqlite3 tool reads the database: WAL, schema version, profiles";
+Deno.test({
+  name: READABLE,
+  ignore: skipOrFail(READABLE, buildBlocker({ tools: ["sqlite3"] })),
+}, () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  const path = `${dir}/profiles.db`;
+  try {
+    {
+      using store = ProfileStore.open(path);
+      store.save(profile("alice", 3));
+      store.save(profile("bob", 1));
     }
+    assert.equal(sqlite3(path, "PRAGMA journal_mode"), "wal");
+    assert.equal(sqlite3(path, "PRAGMA user_version"), String(SCHEMA_VERSION));
+    assert.equal(
+      sqlite3(path, "SELECT user, sessions, inputs FROM profiles ORDER BY user"),
+      "alice|3|900\nbob|1|300",
+    );
+    assert.equal(sqlite3(path, "SELECT count(*) FROM profile_features"), String(2 * FEATURE_COUNT));
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
