@@ -174,12 +174,17 @@ Deno.test({
   },
 });
 
-/** Lines the shell printed between `printf '%s-%s\n' BEGIN tag` and its END twin. */
+/**
+ * What a process in the session can read about itself: its cgroup, its
+ * state, tracer and signal masks (not SigQ, a count over every process of
+ * the user), and bash's job table: the lines the shell printed between
+ * `printf '%s-%s\n' BEGIN tag` and its END twin.
+ */
 async function inspect(shell: Pty, tag: string): Promise<string> {
   const script = [
     `printf '%s-%s\\n' BEGIN ${tag}`,
     "cat /proc/self/cgroup",
-    "grep -E '^(State|TracerPid|SigQ|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):' /proc/self/status /proc/$$/status",
+    "grep -E '^(State|TracerPid|SigPnd|ShdPnd|SigBlk|SigIgn|SigCgt):' /proc/self/status /proc/$$/status",
     "jobs -l",
     `printf '%s-%s\\n' END ${tag}`,
   ].join("; ");
