@@ -178,22 +178,28 @@ static __noinline void fill_event(struct gh_tty_event *event, enum gh_event_kind
 }
 
 /*
- * Whether the current process writes the masters of several ptys, recording
- * that it wrote this one. Sticky until the LRU forgets the process.
+ * Records that the current process wrote the master of session_key, on every
+ * input, jittered or not: a process that has written a second pty is marked
+ * shared, sticky until the LRU forgets it.
  */
-static __always_inline bool writer_shared(__u32 tgid, __u32 session_key)
+static __always_inline void note_writer_pty(__u32 session_key)
 {
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 *last = bpf_map_lookup_elem(&writer_ptys, &tgid);
 	__u32 shared = GH_WRITER_SHARED;
 
-	if (!last) {
+	if (!last)
 		bpf_map_update_elem(&writer_ptys, &tgid, &session_key, BPF_ANY);
-		return false;
-	}
-	if (*last == session_key)
-		return false;
-	bpf_map_update_elem(&writer_ptys, &tgid, &shared, BPF_ANY);
-	return true;
+	else if (*last != session_key && *last != GH_WRITER_SHARED)
+		bpf_map_update_elem(&writer_ptys, &tgid, &shared, BPF_ANY);
+}
+
+/* Whether the current process has written the masters of several ptys. */
+static __always_inline bool writer_shared(__u32 tgid)
+{
+	__u32 *last = bpf_map_lookup_elem(&writer_ptys, &tgid);
+
+	return last && *last == GH_WRITER_SHARED;
 }
 
 /*
@@ -247,7 +253,7 @@ static __always_inline bool hold_writer(__u32 session_key, __u64 now)
 		.session_key = session_key,
 	};
 
-	if (writer_shared(record.tgid, session_key)) {
+	if (writer_shared(record.tgid)) {
 		count(GH_COUNTER_HOLD_SHARED_WRITER);
 		return false;
 	}
@@ -374,6 +380,7 @@ static __always_inline void handle_terminal_write(struct file *file, const char 
 		count(GH_COUNTER_PASSWORD_SKIPS);
 		return;
 	}
+	note_writer_pty(tty_session_key(slave));
 	emit_for_tty(GH_EVENT_INPUT, GH_FLAG_MASTER_SIDE, slave, bytes, now, input_shape(buf, bytes));
 }
 
