@@ -51,12 +51,6 @@ export type ActuatorReport =
     atMs: number;
     appliedMs: number;
   }
-  | {
-    /** No process uses a held session's terminal any more; the terminal may be reused. */
-    type: "ended";
-    session: string;
-    tMs: number;
-  }
   | { type: "closed" };
 
 /** A drawn delay for one input, as the jitter policy decides it. */

@@ -18,7 +18,6 @@ import { MonotonicClock } from "../kernel/monotonic_clock.ts";
 import { nsToTraceMs } from "../trace/trace_event.ts";
 import type { ActuatorCommand, ActuatorReport } from "./actuator_protocol.ts";
 import { HoldController, type HoldPorts } from "./hold_controller.ts";
-import { ttyNrOfSessionKey, ttysInUse } from "./session_processes.ts";
 import { releaseLeftovers, StoppedWriterTable } from "./stopped_writers.ts";
 
 /** A command lives this long past its last refresh: a dead agent's commands die with it. */
@@ -61,14 +60,8 @@ function dryRunPorts(clock: MonotonicClock): HoldPorts {
     deleteCommand: () => {},
     stoppedWriters: () => [],
     continueWriter: () => false,
-    sessionsInUse: (keys) => sessionsInUse(keys),
     report,
   };
-}
-
-function sessionsInUse(sessionKeys: readonly number[]): Set<number> {
-  const inUse = ttysInUse(sessionKeys.map(ttyNrOfSessionKey));
-  return new Set(sessionKeys.filter((key) => inUse.has(ttyNrOfSessionKey(key))));
 }
 
 function timerAt(clock: MonotonicClock): HoldPorts["at"] {
@@ -124,7 +117,6 @@ function kernelPorts(init: Init, clock: MonotonicClock): {
         stoppedMs: nsToTraceMs(writer.stoppedNs),
       })),
     continueWriter: (tid, overdue) => table.continueWriter(tid, overdue),
-    sessionsInUse,
     report,
   };
   return {

@@ -41,8 +41,6 @@ export interface HoldPorts {
    * to whether a signal was sent.
    */
   continueWriter(tid: number, overdue: boolean): boolean;
-  /** Of `sessionKeys`, those whose terminal some process still has as its controlling tty. */
-  sessionsInUse(sessionKeys: readonly number[]): Set<number>;
   report(report: ActuatorReport): void;
 }
 
@@ -112,20 +110,13 @@ export class HoldController {
   }
 
   /**
-   * Keeps live commands from expiring, ends sessions nobody uses any more,
-   * and lets go any stopped writer whose release never came (its event was
-   * lost, or the scoring path fell behind) once it is older than maxHoldMs.
+   * Keeps live commands from expiring, and lets go any stopped writer whose
+   * release never came (its event was lost, or the scoring path fell behind)
+   * once it is older than maxHoldMs. Sessions end only when the agent says
+   * so (a `stop`): the kernel reports a login's end to it.
    */
   tick(): void {
-    const inUse = this.#ports.sessionsInUse([...this.#held.values()].map((h) => h.sessionKey));
-    for (const held of [...this.#held.values()]) {
-      if (inUse.has(held.sessionKey)) {
-        this.#writeCommand(held);
-      } else {
-        this.#stop(held.session);
-        this.#ports.report({ type: "ended", session: held.session, tMs: this.#ports.nowMs() });
-      }
-    }
+    for (const held of this.#held.values()) this.#writeCommand(held);
     if (this.#options.dryRun) return;
     const pending = new Set([...this.#held.values()].flatMap((h) => [...h.pending.keys()]));
     const now = this.#ports.nowMs();

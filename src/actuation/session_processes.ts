@@ -1,6 +1,6 @@
 /**
- * Finds whether a terminal session still has processes: those whose
- * controlling terminal is the session's tty, from /proc/<pid>/stat.
+ * A session's terminal as /proc names it (`tty_nr`), to tell the agent's own
+ * terminal, which is never held, from the sessions it scores.
  *
  * @module
  */
@@ -22,25 +22,4 @@ export function ttyNrOfStat(stat: string): number | undefined {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const ttyNr = Number(fields[4]);
   return Number.isInteger(ttyNr) ? ttyNr >>> 0 : undefined;
-}
-
-/**
- * Of `ttyNrs`, those some process has as its controlling terminal now (one
- * pass over /proc): a session whose terminal nobody has any more has ended.
- */
-export function ttysInUse(ttyNrs: readonly number[]): Set<number> {
-  const wanted = new Set(ttyNrs);
-  const found = new Set<number>();
-  if (wanted.size === 0) return found;
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const ttyNr = ttyNrOfStat(Deno.readTextFileSync(`/proc/${entry.name}/stat`));
-      if (ttyNr !== undefined && wanted.has(ttyNr)) found.add(ttyNr);
-    } catch {
-      // exited while we looked
-    }
-    if (found.size === wanted.size) break;
-  }
-  return found;
 }

@@ -160,22 +160,11 @@ export async function runLiveAgent(
     stoppedWritersFd: source.probe.stoppedWritersFd,
     dryRun: options.dryRun,
     maxDelayMs: options.maxDelaySeconds * 1000,
-    onReport: (report) => {
-      if (report.type === "ended") {
-        // Every process of a held session exited before the kernel said so:
-        // the Worker has dropped it already, so no stop goes back to it.
-        const identity = table.endByName(report.session);
-        if (identity === undefined) return;
-        endSession(identity, "ended", report.tMs, { writerDropped: true }).catch((error) =>
-          logger.error("Cannot end a session", { session: report.session, error: String(error) })
-        );
-        return;
-      }
+    onReport: (report) =>
       logReport(report, (seconds) => {
         delaysApplied++;
         metrics.injectedDelay.observe(seconds);
-      });
-    },
+      }),
   });
   const emit = async (alert: EcsAlert) => {
     alerts++;
@@ -185,7 +174,7 @@ export async function runLiveAgent(
   const dispatch = async (
     decisions: JitterDecision[],
     identity: SessionIdentity | undefined,
-    dispatchOptions: { writerTid?: number | null; writerDropped?: boolean } = {},
+    dispatchOptions: { writerTid?: number | null } = {},
   ) => {
     for (const decision of decisions) {
       // Only idle stops come from no event; an idle session is still in the table.
@@ -204,10 +193,7 @@ export async function runLiveAgent(
         const { level, message, properties } = effects.log;
         logger[level === "warning" ? "warn" : level](message, properties);
       }
-      const command = effects.command;
-      if (command !== undefined && !(dispatchOptions.writerDropped && command.type === "stop")) {
-        writer.post(command);
-      }
+      if (effects.command !== undefined) writer.post(effects.command);
       if (decision.kind === "disclosure-confirmed") disclosed.add(decision.session);
       if (decision.kind === "jitter-stop") disclosed.delete(decision.session);
     }
@@ -217,14 +203,13 @@ export async function runLiveAgent(
     identity: SessionIdentity,
     reason: SessionEndReason,
     tMs: number,
-    endOptions: { writerDropped?: boolean } = {},
   ) => {
     engine.forget(identity.name);
     disclosed.delete(identity.name);
     // An evicted session is still running: it is dropped, not learnt from.
     if (reason === "evicted") impostor?.onSessionDropped(identity.name);
     else impostor?.onSessionEnd(identity.name);
-    await dispatch(policy.onSessionEnd(identity.name, tMs, reason), identity, endOptions);
+    await dispatch(policy.onSessionEnd(identity.name, tMs, reason), identity);
     logger.debug("Session ended", { session: identity.name, login_id: identity.loginId, reason });
   };
   const handle = async (probeEvent: TtyEvent) => {

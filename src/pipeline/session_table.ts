@@ -119,11 +119,4 @@ export class SessionTable {
     this.#byKey.delete(key);
     return current;
   }
-
-  /** Removes and returns the session on terminal `name` (a held session whose processes all exited). */
-  endByName(name: string): SessionIdentity | undefined {
-    const identity = this.byName(name);
-    if (identity !== undefined) this.#byKey.delete(identity.key);
-    return identity;
-  }
 }

@@ -23,7 +23,6 @@ class FakePorts implements HoldPorts {
   /** tid and the clock when SIGCONT was sent. */
   continued: { tid: number; atMs: number; overdue: boolean }[] = [];
   reports: ActuatorReport[] = [];
-  inUse = new Set<number>();
 
   nowMs(): number {
     return this.now;
@@ -53,10 +52,6 @@ class FakePorts implements HoldPorts {
     return true;
   }
 
-  sessionsInUse(sessionKeys: readonly number[]): Set<number> {
-    return new Set(sessionKeys.filter((key) => this.inUse.has(key)));
-  }
-
   report(report: ActuatorReport): void {
     this.reports.push(report);
   }
@@ -79,7 +74,6 @@ const KEY = (136 << 20) | 3;
 
 function held(ports = new FakePorts()): { ports: FakePorts; controller: HoldController } {
   const controller = new HoldController(ports, { dryRun: false, maxHoldMs: 3000 });
-  ports.inUse.add(KEY);
   controller.apply({ type: "hold", session: "pts/3", sessionKey: KEY, lambdaScaled: 20_000 });
   return { ports, controller };
 }
@@ -191,18 +185,16 @@ Deno.test("release-at for a session no longer held continues the writer at once"
   assert.deepEqual(ports.continued, [{ tid: 9, atMs: 50, overdue: false }]);
 });
 
-Deno.test("tick: refreshes live commands and ends sessions whose terminal nobody uses", () => {
+Deno.test("tick refreshes live commands; only the agent's stop ends a session", () => {
   const { ports, controller } = held();
   controller.apply(releaseAtCommand({ session: "pts/3", t: 0, seconds: 1 }, 5));
   ports.commands.clear();
-  controller.tick();
-  assert.equal(ports.commands.get(KEY), 20_000, "refreshed");
-  ports.inUse.clear();
   ports.now = 200;
   controller.tick();
-  assert.deepEqual(ports.reports.filter((r) => r.type === "ended"), [
-    { type: "ended", session: "pts/3", tMs: 200 },
-  ]);
+  assert.equal(ports.commands.get(KEY), 20_000, "refreshed");
+  assert.deepEqual(controller.sessions, ["pts/3"], "still held: the controller ends nothing");
+  assert.equal(ports.continued.length, 0, "its writer waits for its release");
+  controller.apply({ type: "stop", session: "pts/3" });
   assert.deepEqual(ports.continued.map((c) => c.tid), [5], "its pending writer is let go");
   assert.equal(ports.commands.has(KEY), false);
 });
@@ -228,7 +220,6 @@ Deno.test("dry run: logs what it would do, continues nothing", () => {
   controller.apply({ type: "hold", session: "pts/3", sessionKey: KEY, lambdaScaled: 1 });
   ports.stopped = [{ tid: 1, sessionKey: KEY, stoppedMs: 0 }];
   ports.now = 10_000;
-  ports.inUse.add(KEY);
   controller.tick();
   assert.deepEqual(ports.continued, []);
   assert.ok(
