@@ -14,6 +14,7 @@ import { DatabaseSync } from "node:sqlite";
 import { EnvironmentError, UsageError } from "../errors.ts";
 import { FEATURE_COUNT, FEATURE_NAMES } from "./timing_window.ts";
 import type { UserProfile } from "./user_profile.ts";
+import { pathExists } from "../path_exists.ts";
 
 /** Where the agent keeps profiles unless told otherwise. */
 export const DEFAULT_PROFILES_PATH = "/var/lib/ghost-hunter/profiles.db";
@@ -81,7 +82,7 @@ export class ProfileStore {
   /** Opens (and unless read-only creates and migrates) the database at `path`. */
   static open(path: string, options: ProfileStoreOptions = {}): ProfileStore {
     if (options.readOnly) {
-      if (!exists(path)) {
+      if (!pathExists(path)) {
         throw new UsageError(
           `Cannot open the profile database ${path}: no such file; give --profiles PATH or let the agent create it`,
         );
@@ -304,15 +305,6 @@ interface ProfileRow {
   shared: number;
   created_at: number;
   updated_at: number;
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

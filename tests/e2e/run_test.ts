@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
-import { loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
+import { typeLikeAPerson } from "../support/human_typing.ts";
 
 const HUMAN_INPUTS = 60;
 
@@ -16,20 +16,6 @@ async function typeScripted(pty: Pty): Promise<void> {
   for (let i = 0; i < 26; i++) {
     pty.type(`ls -la /tmp/${i}\r`);
     await sleep(500 + (i % 3) * 40);
-  }
-}
-
-/** The first keystrokes of a real participant, at their real times. */
-async function typeHuman(pty: Pty): Promise<void> {
-  const [session] = await loadHumanSessions({ limit: 1, variant: "plain" });
-  assert.ok(session, "one participant loaded");
-  const events = session.events.slice(0, HUMAN_INPUTS);
-  const start = performance.now();
-  const t0 = events[0]!.t;
-  for (const event of events) {
-    const wait = event.t - t0 - (performance.now() - start);
-    if (wait > 0) await sleep(wait);
-    pty.type("a".repeat(event.bytes));
   }
 }
 
@@ -44,7 +30,10 @@ Deno.test({
       scripted.spawn("exec bash --norc --noprofile -i");
       human.spawn("stty -icanon -echo min 1 time 0 && exec dd bs=1 of=/dev/null status=none");
       await sleep(200);
-      await Promise.all([typeScripted(scripted), typeHuman(human)]);
+      await Promise.all([
+        typeScripted(scripted),
+        typeLikeAPerson((text) => human.type(text), HUMAN_INPUTS),
+      ]);
       await sleep(300);
     } finally {
       const status = await agent.stop();

@@ -12,26 +12,16 @@ import { AgentOnPty, sleep } from "../support/agent.ts";
 import { buildBlocker, humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { alertActions } from "../support/held_sessions.ts";
 import { SSH_PROMPT, type SshLogin, TestSshd } from "../support/sshd.ts";
-import { loadHumanSessions } from "../../tools/sessions/human_sessions.ts";
+import { typeLikeAPerson } from "../support/human_typing.ts";
 
 const HUMAN_INPUTS = 60;
 const MAX_BOT_LINES = 100;
 const DELAYS_WANTED = 5;
 const SSH_TOOLS = { tools: ["ssh", "ssh-keygen", "sshd", "useradd", "userdel"] };
 
-/** The first keystrokes of a real participant, at their real times. */
-async function typeLikeAPerson(login: SshLogin): Promise<void> {
-  const [session] = await loadHumanSessions({ limit: 1, variant: "plain" });
-  assert.ok(session, "one participant loaded");
-  const events = session.events.slice(0, HUMAN_INPUTS);
-  const start = performance.now();
-  const t0 = events[0]!.t;
-  for (const event of events) {
-    const wait = event.t - t0 - (performance.now() - start);
-    if (wait > 0) await sleep(wait);
-    await login.type("a".repeat(event.bytes));
-  }
-  // Clear the half-typed line so `exit` is the shell's next command.
+/** A person's first keystrokes, then Ctrl-U, so `exit` is the shell's next command. */
+async function typeAsPersonThenClear(login: SshLogin): Promise<void> {
+  await typeLikeAPerson((text) => login.type(text), HUMAN_INPUTS);
   await login.type("\x15");
 }
 
@@ -120,7 +110,7 @@ Deno.test({
       const delayed = (login: SshLogin) => () =>
         delaysApplied(agent, login.sessionName) >= DELAYS_WANTED;
       await Promise.all([
-        typeLikeAPerson(person),
+        typeAsPersonThenClear(person),
         promptBot(prompted, delayed(prompted)),
         sleepBot(sleeper, delayed(sleeper)),
       ]);
@@ -180,7 +170,7 @@ Deno.test({
               delaysApplied(agent, name) - delaysBefore >= DELAYS_WANTED,
           );
         } else {
-          await typeLikeAPerson(login);
+          await typeAsPersonThenClear(login);
         }
         await login.close();
       }

@@ -9,18 +9,10 @@
  * @module
  */
 import { findDataDir } from "../../tools/sessions/human_sessions.ts";
+import { pathExists } from "../../src/path_exists.ts";
 
 /** Repository root, as a path ending in "/". */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function commandExists(name: string): boolean {
   try {
@@ -41,8 +33,8 @@ export function rootBlocker(): string | undefined {
 /** Why tests that load the real probe cannot run here, or undefined when they can. */
 export function kernelBlocker(): string | undefined {
   return rootBlocker() ??
-    (exists("/sys/kernel/btf/vmlinux") ? undefined : "no BTF at /sys/kernel/btf/vmlinux") ??
-    (exists(`${REPO_ROOT}ghost-hunter`) ? undefined : "./ghost-hunter is not built (run make)");
+    (pathExists("/sys/kernel/btf/vmlinux") ? undefined : "no BTF at /sys/kernel/btf/vmlinux") ??
+    (pathExists(`${REPO_ROOT}ghost-hunter`) ? undefined : "./ghost-hunter is not built (run make)");
 }
 
 /** Why tests that replay real human typing cannot run here, or undefined. */
@@ -56,7 +48,7 @@ export function humanDataBlocker(): string | undefined {
 export function buildBlocker(needs: { tools?: string[]; files?: string[] }): string | undefined {
   const missing = [
     ...(needs.tools ?? []).filter((tool) => !commandExists(tool)),
-    ...(needs.files ?? []).filter((file) => !exists(`${REPO_ROOT}${file}`)),
+    ...(needs.files ?? []).filter((file) => !pathExists(`${REPO_ROOT}${file}`)),
   ];
   return missing.length === 0 ? undefined : `missing ${missing.join(", ")} (run make)`;
 }
