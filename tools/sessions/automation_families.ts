@@ -48,17 +48,13 @@ export const AUTOMATION_FAMILIES = [
 /** One generated family. */
 export type AutomationFamily = typeof AUTOMATION_FAMILIES[number];
 
-/** Families that type key by key (the rest write lines or chunks). */
-export const TYPING_FAMILIES: ReadonlySet<string> = new Set([
-  "fixed-cadence",
-  "uniform-delay",
-  "normal-delay",
-  "lognormal-delay",
-  "gamma-delay",
-  "mixture-delay",
-  "quantised-clock",
-  "expect-burst",
-]);
+/** Families that write whole lines or chunks. */
+const LINE_FAMILIES: readonly string[] = ["whole-line", "prompt-answer", "paste-only"];
+
+/** Families that type key by key: every family but those that write lines or chunks. */
+export const TYPING_FAMILIES: ReadonlySet<string> = new Set(
+  AUTOMATION_FAMILIES.filter((family) => !LINE_FAMILIES.includes(family)),
+);
 
 /** A generated session. */
 export interface AutomationSession {
