@@ -10,8 +10,9 @@ DENO_PLATFORM := $(shell uname -m | sed -e 's/x86_64/linux-x64-glibc/' -e 's/aar
 DENO := .tools/node_modules/@deno/$(DENO_PLATFORM)/deno
 # clang builds the probe (its BPF backend is built in); libbpf-dev and linux-libc-dev give
 # the headers; bpftool dumps vmlinux.h; procps (ps) is used by the end-to-end tests; sqlite3
-# reads the profile database in a unit test, as an operator would.
-DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool procps sqlite3
+# reads the profile database in a unit test, as an operator would; openssh-server and
+# openssh-client carry the end-to-end logins over loopback SSH.
+DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool procps sqlite3 openssh-server openssh-client
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -Ibpf
 PROBE := build/probe.bpf.o
 TS_SOURCES := main.ts deno.json $(shell find src ffi -name '*.ts' 2>/dev/null)
