@@ -1,55 +1,99 @@
 /**
- * The hold lands before the next input: a bot answering each prompt of
- * `bash -i` at once on a bare local pty (microseconds after the prompt),
- * with the live agent. Idle, at least 98 % of its inputs after the agent
- * held the session land in the pty within ±5 ms of their kernel timestamp
- * plus their drawn delay (a run that other users of this shared VM disturb
- * is tried up to twice more). With a busy loop on each of the two CPUs, every wake-
- * up of the bot (its restarted write after SIGCONT) waits for a time slice,
- * which no hold controls: there the test asserts that no input lands early
- * or undelayed, and prints how many landed within ±5 ms (README, "Hold
- * precision", has the figures).
+ * The hold lands before the next input: a bot answering each prompt of a
+ * shell at once, with the live agent, on a bare local pty (it answers
+ * microseconds after the prompt and is the pty's writer itself) and through
+ * a real `ssh -tt` login on loopback (the bot answers within microseconds
+ * of the prompt reaching the client; sshd writes its inputs into the pty,
+ * and is the writer held). Idle, at least 98 % of its inputs after the
+ * agent held the session land in the pty within ±5 ms of their kernel
+ * timestamp plus their draw: on the bare pty, when the bot's write()
+ * returned; through ssh, sshd's restarted write() in a kernel trace. A run
+ * that other users of this shared VM disturb is tried up to twice more.
+ * With a busy loop on each of the two CPUs, every wake-up of the writer
+ * (its restarted write after SIGCONT) waits for a time slice, which no hold
+ * controls: there the test asks for 95 % (measured: 98–100 %, README,
+ * "Hold precision"), and that no input lands early or undelayed.
  */
 import assert from "node:assert/strict";
-import { kernelBlocker, skipOrFail } from "../support/gate.ts";
-import { type CpuLoad, runFastBot } from "../support/fast_bot.ts";
+import { buildBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
+import { type CpuLoad, type HoldPrecision, runFastBot } from "../support/fast_bot.ts";
+import { SSH_TOOLS, TestSshd } from "../support/sshd.ts";
 
 const SECONDS = 8;
 const WANTED = 0.98;
+// Under load the figures (README) are 98–100 %; the assertion leaves room for a shared VM.
+const WANTED_LOADED = 0.95;
 
 const ATTEMPTS = 3;
 
 const LOADS: { label: string; load: CpuLoad; wanted: number }[] = [
   { label: "idle", load: { loops: 0, nice: 0 }, wanted: WANTED },
-  { label: "both CPUs busy at nice 19", load: { loops: 2, nice: 19 }, wanted: 0 },
-  { label: "both CPUs busy at nice 0", load: { loops: 2, nice: 0 }, wanted: 0 },
+  { label: "both CPUs busy at nice 19", load: { loops: 2, nice: 19 }, wanted: WANTED_LOADED },
+  { label: "both CPUs busy at nice 0", load: { loops: 2, nice: 0 }, wanted: WANTED_LOADED },
 ];
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+async function measure(
+  label: string,
+  wanted: number,
+  run: () => Promise<HoldPrecision>,
+): Promise<void> {
+  let p = await run();
+  for (let attempt = 1; attempt < ATTEMPTS && p.onTime < wanted * p.inputs; attempt++) {
+    console.log(`${label}: ${p.onTime}/${p.inputs} within ±5 ms; trying again`);
+    p = await run();
+  }
+  const errors = p.errorsMs.map((e) => e.toFixed(1));
+  console.log(
+    `${label}: ${p.onTime}/${p.inputs} landed within ±5 ms of their draw, ${p.answeredOnTime} answered within ±5 ms, ${p.undrawn} without a draw; the bot answered each prompt in ${
+      median(p.reactionMs).toFixed(3)
+    } ms (median)`,
+  );
+  assert.ok(p.inputs >= 50, `inputs after the hold: ${p.inputs}`);
+  assert.equal(p.undrawn, 0, "every input after the hold had a delay drawn");
+  assert.ok(median(p.reactionMs) < 1, "the bot answers its prompts within 1 ms");
+  assert.ok(
+    Math.min(...p.errorsMs) > -5,
+    `no input lands before its delay: ${errors.slice(0, 50)}`,
+  );
+  assert.ok(
+    p.onTime >= wanted * p.inputs,
+    `${p.onTime} of ${p.inputs} within ±5 ms; landed − due ms: ${
+      errors.filter((e) => Math.abs(Number(e)) > 5).slice(0, 50)
+    }`,
+  );
+}
 
 for (const { label, load, wanted } of LOADS) {
   Deno.test({
-    name: `hold precision: a bot answering at once is delayed by each draw (${label})`,
+    name:
+      `hold precision: a bot answering at once on a bare pty is delayed by each draw (${label})`,
     ignore: skipOrFail(`hold precision ${label}`, kernelBlocker()),
     async fn() {
-      let { precision: p } = await runFastBot({ seconds: SECONDS, load });
-      for (let attempt = 1; attempt < ATTEMPTS && p.onTime < wanted * p.inputs; attempt++) {
-        console.log(`${label}: ${p.onTime}/${p.inputs} within ±5 ms; trying again`);
-        ({ precision: p } = await runFastBot({ seconds: SECONDS, load }));
-      }
-      const errors = p.errorsMs.map((e) => e.toFixed(1));
-      console.log(
-        `${label}: ${p.onTime}/${p.inputs} landed within ±5 ms of their draw, ${p.answeredOnTime} answered within ±5 ms, ${p.undrawn} without a draw`,
+      await measure(
+        `bare pty, ${label}`,
+        wanted,
+        async () => (await runFastBot({ seconds: SECONDS, load })).precision,
       );
-      assert.ok(p.inputs >= 50, `inputs after the hold: ${p.inputs}`);
-      assert.equal(p.undrawn, 0, "every input after the hold had a delay drawn");
-      assert.ok(
-        Math.min(...p.errorsMs) > -5,
-        `no input lands before its delay: ${errors.slice(0, 50)}`,
-      );
-      assert.ok(
-        p.onTime >= wanted * p.inputs,
-        `${p.onTime} of ${p.inputs} within ±5 ms; landed − due ms: ${
-          errors.filter((e) => Math.abs(Number(e)) > 5).slice(0, 50)
-        }`,
+    },
+  });
+}
+
+for (const { label, load, wanted } of LOADS) {
+  Deno.test({
+    name:
+      `hold precision: a bot answering at once over loopback ssh is delayed by each draw (${label})`,
+    ignore: skipOrFail(`ssh hold precision ${label}`, kernelBlocker(), buildBlocker(SSH_TOOLS)),
+    async fn() {
+      await using sshd = await TestSshd.start();
+      await measure(
+        `ssh, ${label}`,
+        wanted,
+        async () =>
+          (await runFastBot({ seconds: SECONDS, load, command: sshd.clientCommand() })).precision,
       );
     },
   });

@@ -11,13 +11,12 @@ import assert from "node:assert/strict";
 import { AgentOnPty, sleep } from "../support/agent.ts";
 import { buildBlocker, humanDataBlocker, kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { alertActions } from "../support/held_sessions.ts";
-import { SSH_PROMPT, type SshLogin, TestSshd } from "../support/sshd.ts";
+import { SSH_PROMPT, SSH_TOOLS, type SshLogin, TestSshd } from "../support/sshd.ts";
 import { typeLikeAPerson } from "../support/human_typing.ts";
 
 const HUMAN_INPUTS = 60;
 const MAX_BOT_LINES = 100;
 const DELAYS_WANTED = 5;
-const SSH_TOOLS = { tools: ["ssh", "ssh-keygen", "sshd", "useradd", "userdel"] };
 
 /** A person's first keystrokes, then Ctrl-U, so `exit` is the shell's next command. */
 async function typeAsPersonThenClear(login: SshLogin): Promise<void> {

@@ -1,18 +1,22 @@
 /**
  * The hold-precision measurement shared by the end-to-end test and the
- * benchmark: a live agent, a bot that answers each prompt of `bash -i` at
- * once (tests/support/fast_bot.c, on a bare local pty, or through ssh), and
- * optionally busy loops on every CPU. Every input after the hold reached the
- * kernel is paired with the delay the agent drew for it; it counts as
- * delayed by its draw when it landed in the pty (the bot's write() returned)
- * within ±5 ms of its kernel timestamp plus the draw. When the shell's answer
- * came back is measured too, and reported: it adds the shell's and the bot's
- * own scheduling, which no hold controls.
+ * benchmark: a live agent, a bot that answers each prompt of a shell at once
+ * (tests/support/fast_bot.c, on a bare local pty, or through an `ssh -tt`
+ * login it drives over pipes), and optionally busy loops on every CPU.
+ * Every input after the hold reached the kernel is paired with the delay the
+ * agent drew for it, and counts as delayed by its draw when it landed in the
+ * pty within ±5 ms of its kernel timestamp plus the draw. On a bare pty the
+ * bot is the writer, and its write() returns when the input landed; through
+ * ssh, sshd is the writer, and the landing is its restarted write() in a
+ * kernel trace (tests/support/write_trace.ts). When the shell's answer came
+ * back to the bot is measured too, and reported: it adds the shell's (and
+ * sshd's and the ssh client's) scheduling, which no hold controls.
  *
  * @module
  */
 import { AgentOnPty, sleep } from "./agent.ts";
 import { REPO_ROOT } from "./gate.ts";
+import { ptyWriter, WriteTrace } from "./write_trace.ts";
 
 /** Where the bot is built. */
 export const FAST_BOT_PATH = `${REPO_ROOT}build/fast_bot`;
@@ -46,6 +50,8 @@ export interface BotInput {
   writtenMs: number;
   /** The shell's first output after it arrived. */
   echoMs: number;
+  /** The shell's next prompt was complete: the bot answers it at once. */
+  promptMs: number;
 }
 
 /** A delay the agent drew: for the input at kernel time `t` (ms). */
@@ -70,6 +76,8 @@ export interface HoldPrecision {
   answerErrorsMs: number[];
   /** Drawn delays in ms of each paired input, in order. */
   drawnMs: number[];
+  /** How long the bot took to answer each prompt (its write() − the prompt before), ms. */
+  reactionMs: number[];
 }
 
 /**
@@ -93,7 +101,14 @@ export function holdPrecision(
     errorsMs: [],
     answerErrorsMs: [],
     drawnMs: [],
+    reactionMs: [],
   };
+  for (const [i, input] of inputs.entries()) {
+    const before = inputs[i - 1];
+    if (input.writeMs >= fromMs && before !== undefined) {
+      result.reactionMs.push(input.writeMs - before.promptMs);
+    }
+  }
   let next = 0;
   for (const input of after) {
     while (next < byTime.length && byTime[next]!.t < input.writeMs - 0.01) next++;
@@ -144,16 +159,29 @@ export interface RunningBot {
   process: Deno.ChildProcess;
   /** Its pty, e.g. `pts/4`. */
   session: string;
-  /** The bot's shell's pid. */
-  shellPid: number;
   /** The rest of its output (one JSON line per input), once it exits. */
   output: Promise<string>;
 }
 
-/** Starts the bot for `seconds`; resolves once it has opened its pty. */
-export async function startFastBot(seconds: number): Promise<RunningBot> {
+/** How to start the bot. */
+export interface FastBotOptions {
+  /** A command (an `ssh -tt` login) to drive over pipes instead of `bash -i` on a new pty. */
+  command?: string[];
+  /** Runs once the bot's pty is known, before its first answer. */
+  beforeStart?: (session: string) => Promise<void>;
+}
+
+/**
+ * Starts the bot for `seconds`; resolves once it has seen the first prompt
+ * and been told to start answering.
+ */
+export async function startFastBot(
+  seconds: number,
+  options: FastBotOptions = {},
+): Promise<RunningBot> {
   const process = new Deno.Command(buildFastBot(), {
-    args: [String(seconds)],
+    args: [String(seconds), ...(options.command ?? [])],
+    stdin: "piped",
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -166,6 +194,10 @@ export async function startFastBot(seconds: number): Promise<RunningBot> {
     text += decoder.decode(value, { stream: true });
   }
   const first = JSON.parse(text.slice(0, text.indexOf("\n")));
+  await options.beforeStart?.(first.pts);
+  const go = process.stdin.getWriter();
+  await go.write(new Uint8Array([0x0a]));
+  await go.close();
   const output = (async () => {
     let rest = text.slice(text.indexOf("\n") + 1);
     for (;;) {
@@ -174,7 +206,7 @@ export async function startFastBot(seconds: number): Promise<RunningBot> {
       rest += decoder.decode(value, { stream: true });
     }
   })();
-  return { process, session: first.pts, shellPid: first.bash, output };
+  return { process, session: first.pts, output };
 }
 
 /** What one run of the bot against a live agent gave. */
@@ -185,11 +217,29 @@ export interface BotRun {
 }
 
 /**
+ * Sets each input's landing time to the last write() its pty writer entered
+ * between the bot's write and the shell's answer (the restarted one, when
+ * the input was held), from a {@link WriteTrace} of that writer.
+ */
+export function landedFromTrace(
+  inputs: readonly BotInput[],
+  entriesMs: readonly number[],
+): BotInput[] {
+  return inputs.map((input, i) => {
+    const entries = entriesMs.filter((t) => t >= input.writeMs && t <= input.echoMs);
+    if (entries.length === 0) throw new Error(`The write trace saw no write() for input ${i}`);
+    return { ...input, writtenMs: entries[entries.length - 1]! };
+  });
+}
+
+/**
  * Starts an agent, runs the bot for `seconds` (under `load`, if any) and
- * measures every input after the agent held the bot's session.
+ * measures every input after the agent held the bot's session. Given a
+ * `command` (an `ssh -tt` login), the bot drives it over pipes, and when
+ * each input landed is read from a trace of the remote pty's writer.
  */
 export async function runFastBot(
-  options: { seconds: number; load?: CpuLoad; agentArgs?: string[] },
+  options: { seconds: number; load?: CpuLoad; agentArgs?: string[]; command?: string[] },
 ): Promise<BotRun> {
   const agent = await AgentOnPty.start(
     ["--log-level", "debug", ...(options.agentArgs ?? [])],
@@ -198,25 +248,37 @@ export async function runFastBot(
   const load = busyLoops(options.load ?? { loops: 0, nice: 0 });
   let stdout = "";
   let session = "";
+  let trace: WriteTrace | undefined;
+  let entriesMs: number[] = [];
   try {
     await sleep(200);
-    const bot = await startFastBot(options.seconds);
+    const bot = await startFastBot(options.seconds, {
+      command: options.command,
+      beforeStart: options.command === undefined ? undefined : async (name) => {
+        const writer = await ptyWriter(name);
+        trace = await WriteTrace.start(writer.pid, writer.fds);
+      },
+    });
     session = bot.session;
     stdout = await bot.output;
     if (!(await bot.process.status).success) {
       throw new Error(`fast_bot failed: ${stdout.slice(-500)}`);
     }
+    entriesMs = trace?.entriesMs() ?? [];
     await sleep(500);
   } finally {
+    await trace?.close();
     await load.stop();
     await agent.stop();
   }
   const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
-  const inputs: BotInput[] = lines.map((l) => ({
+  const sent: BotInput[] = lines.map((l) => ({
     writeMs: l.write_ms,
     writtenMs: l.written_ms,
     echoMs: l.echo_ms,
+    promptMs: l.prompt_ms,
   }));
+  const inputs = options.command === undefined ? sent : landedFromTrace(sent, entriesMs);
   const logs = agent.jsonLines();
   const held = logs.find((line) =>
     line.message === "Session held for jitter" &&

@@ -14,6 +14,8 @@ import { runToEnd } from "./run_to_end.ts";
 const SSHD_PATH = "/usr/sbin/sshd";
 // Debian's sshd refuses to start without its privilege separation directory.
 const PRIVSEP_DIR = "/run/sshd";
+/** What a test needs on this machine to start this sshd and log in (for `buildBlocker`). */
+export const SSH_TOOLS = { tools: ["ssh", "ssh-keygen", "sshd", "useradd", "userdel"] };
 /** The prompt of the test user's login shell. */
 export const SSH_PROMPT = "gh$ ";
 /** Printed by the login shell before its first prompt: the session's terminal. */
@@ -153,30 +155,41 @@ export class TestSshd {
   }
 
   /**
+   * The `ssh -tt` command line that logs in as the test user: whoever runs
+   * it gets a real pty on the server, its login shell printing its terminal
+   * and then the prompt {@link SSH_PROMPT}.
+   */
+  clientCommand(): string[] {
+    return [
+      "ssh",
+      "-tt",
+      "-F",
+      "/dev/null",
+      "-i",
+      `${this.#dir}/client_key`,
+      "-p",
+      String(this.port),
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "StrictHostKeyChecking=no",
+      "-o",
+      "UserKnownHostsFile=/dev/null",
+      "-o",
+      "LogLevel=ERROR",
+      `${this.user}@127.0.0.1`,
+    ];
+  }
+
+  /**
    * Logs in with `ssh -tt` (stdin and stdout are pipes this test owns, the
    * remote side a real pty) and waits for the first prompt.
    */
   async login(): Promise<SshLogin> {
     if (this.#closed) throw new Error("Cannot log in: the test sshd is closed");
-    const process = new Deno.Command("ssh", {
-      args: [
-        "-tt",
-        "-F",
-        "/dev/null",
-        "-i",
-        `${this.#dir}/client_key`,
-        "-p",
-        String(this.port),
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "LogLevel=ERROR",
-        `${this.user}@127.0.0.1`,
-      ],
+    const [ssh, ...args] = this.clientCommand();
+    const process = new Deno.Command(ssh!, {
+      args,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
