@@ -258,7 +258,7 @@ export async function runLiveAgent(
       }));
     }
     if (eventRoute === "score") return letThrough();
-    const decisions = policy.onEvent(session.name, event);
+    const decisions = policy.onEvent(session.name, { ...event, held: writerTid !== null });
     if (!decisions.some((decision) => decision.kind === "delay")) letThrough();
     await dispatch(decisions, session, { writerTid });
     // With response.impostor = jitter, an impostor's session is answered as if past the threshold.

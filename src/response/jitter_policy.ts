@@ -112,6 +112,12 @@ export interface PolicyEvent {
   dir: Direction;
   /** Byte count. */
   bytes: number;
+  /**
+   * For an input: whether its delay can be applied (the live agent: the
+   * probe stopped its writer; a shared or job-control-watched writer is not
+   * stopped). Omitted: it can, unless `appliesDelays` is false.
+   */
+  held?: boolean;
 }
 
 /** Prior, bounds and forgetting of each session's λ posterior. */
@@ -171,7 +177,7 @@ interface SessionState {
   disclosure: DisclosureDetector;
   lastSeenMs: number;
   lastInputMs: number | undefined;
-  /** The delay injected on the previous input, seconds; 0 if none (or only drawn, in a dry run). */
+  /** The delay injected on the previous input, seconds; 0 if none (or only drawn: a dry run, a writer not stopped). */
   lastDelaySeconds: number;
   jittering: boolean;
   /** The committed λ while jittering. */
@@ -275,7 +281,7 @@ export class JitterPolicy {
     requireTime(event.t);
     this.#begin(event.t);
     const state = this.#touch(session, event.t);
-    if (event.dir === "in") this.#onInput(session, state, event.t);
+    if (event.dir === "in") this.#onInput(session, state, event.t, event.held ?? true);
     return this.#finish();
   }
 
@@ -403,7 +409,7 @@ export class JitterPolicy {
     this.#evictions++;
   }
 
-  #onInput(session: string, state: SessionState, t: number): void {
+  #onInput(session: string, state: SessionState, t: number, held: boolean): void {
     if (state.lastInputMs !== undefined) {
       const residual = (t - state.lastInputMs) / 1000 - state.lastDelaySeconds;
       if (residual < 0) this.#negativeResiduals++;
@@ -424,7 +430,7 @@ export class JitterPolicy {
       maxSeconds: this.#settings.maxDelaySeconds,
     });
     state.delaysThisEpisode++;
-    state.lastDelaySeconds = this.#settings.appliesDelays ? seconds : 0;
+    state.lastDelaySeconds = this.#settings.appliesDelays && held ? seconds : 0;
     this.#decisions.push({
       kind: "delay",
       session,

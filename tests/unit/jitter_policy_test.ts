@@ -396,8 +396,11 @@ Deno.test("the policy rejects bad scores, times and options", () => {
   assert.throws(() => policy({ disclosure: { minCycles: 9 } }), RangeError);
 });
 
-/** A bot on a fixed 300 ms clock, jittered after 60 inputs, that never waits for its delays. */
-function fixedClockBot(appliesDelays: boolean): JitterDecision[] {
+/**
+ * A bot on a fixed 300 ms clock, jittered after 60 inputs, that never waits
+ * for its delays; `held` says whether the probe could stop its writer.
+ */
+function fixedClockBot(appliesDelays: boolean, held?: boolean): JitterDecision[] {
   const p = policy({ appliesDelays, rng: new Xoshiro128(Uint32Array.of(4, 3, 2, 1)) });
   const gap = humanGaps(11);
   let t = 0;
@@ -408,7 +411,7 @@ function fixedClockBot(appliesDelays: boolean): JitterDecision[] {
   }
   decisions.push(...p.onScore("pts/6", t, 0.95));
   for (let i = 0; i < 60; i++) {
-    decisions.push(...p.onEvent("pts/6", { t, dir: "in", bytes: 8 }));
+    decisions.push(...p.onEvent("pts/6", { t, dir: "in", bytes: 8, held }));
     t += gap(300);
   }
   return decisions;
@@ -426,4 +429,11 @@ Deno.test("a dry run subtracts no delay it did not apply: an unchanged tempo is 
     60,
     "a dry run still draws every delay",
   );
+});
+
+Deno.test("live, an input whose writer was not stopped subtracts no delay", () => {
+  const verdicts = (held: boolean) =>
+    kinds(fixedClockBot(true, held)).filter((kind) => kind.startsWith("disclosure"));
+  assert.deepEqual(verdicts(true), ["disclosure-confirmed"]);
+  assert.deepEqual(verdicts(false), ["disclosure-not-observed"]);
 });
