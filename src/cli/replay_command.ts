@@ -10,7 +10,8 @@ import { UsageError } from "../errors.ts";
 import { numberOption, parseCommandArgs } from "./parse_command_args.ts";
 import { CONFIG_SCHEMA } from "../config/config_schema.ts";
 import { writeAllSync } from "../write_all.ts";
-import { ProfileStore } from "../profile/profile_store.ts";
+import { ProfileStore, removeDatabaseFiles } from "../profile/profile_store.ts";
+import { pathExists } from "../path_exists.ts";
 import { ImpostorMonitor } from "../profile/impostor_monitor.ts";
 import { userNameOf } from "../profile/session_user.ts";
 
@@ -130,6 +131,10 @@ export const replayCommand: Command = {
   async run(args: string[]): Promise<number> {
     const options = parseReplayArgs(args);
     const encoder = new TextEncoder();
+    // A database this run creates goes again if the run fails (a missing or
+    // bad trace): a failed command leaves nothing behind.
+    const createsStore = options.profiles !== undefined && options.enrol &&
+      !pathExists(options.profiles);
     using store = options.profiles === undefined
       ? undefined
       : ProfileStore.open(options.profiles, { readOnly: !options.enrol });
@@ -152,9 +157,18 @@ export const replayCommand: Command = {
         options.user ?? (event.uid === undefined ? undefined : nameOf(event.uid)),
       enrol: options.enrol,
     };
-    const result = await replay({ ...options, impostor }, (line) => {
-      writeAllSync(Deno.stdout, encoder.encode(line + "\n"));
-    });
+    let result;
+    try {
+      result = await replay({ ...options, impostor }, (line) => {
+        writeAllSync(Deno.stdout, encoder.encode(line + "\n"));
+      });
+    } catch (error) {
+      if (createsStore && store !== undefined) {
+        store.close();
+        removeDatabaseFiles(store.path);
+      }
+      throw error;
+    }
     if (options.format === "json" && result.invalidLines.length > 0) {
       const first = result.invalidLines[0]!;
       console.error(

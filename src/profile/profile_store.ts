@@ -308,6 +308,20 @@ interface ProfileRow {
 }
 
 /**
+ * Removes the database at `path` with its -wal and -shm files (those that
+ * exist), for a command that created it and then failed: it leaves nothing.
+ */
+export function removeDatabaseFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      Deno.removeSync(file);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+}
+
+/**
  * Creates the folder (0700) and the file (0600) if missing, and makes an
  * existing file 0600: SQLite gives its -wal and -shm files the same mode.
  */

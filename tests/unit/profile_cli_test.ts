@@ -133,3 +133,37 @@ Deno.test("profile and replay refuse bad command lines with one line and exit 2,
   );
   assert.equal(parseReplayArgs(["t.jsonl", "--profiles", "p.db"]).enrol, false);
 });
+
+Deno.test("replay --enrol that fails on its trace leaves no database behind, and keeps one it did not create", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
+  const db = `${dir}/profiles.db`;
+  try {
+    Deno.writeTextFileSync(`${dir}/bad.jsonl`, '{"t": 1, "session"\n');
+    for (const path of [`${dir}/missing.jsonl`, `${dir}/bad.jsonl`]) {
+      const run = ghostHunter("replay", path, "--profiles", db, "--user", "alice", "--enrol");
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /^ghost-hunter: Cannot read trace file/);
+      assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["bad.jsonl"]);
+    }
+    trace(`${dir}/own.jsonl`, 160, 300, 1);
+    assert.equal(
+      ghostHunter("replay", `${dir}/own.jsonl`, "--profiles", db, "--user", "alice", "--enrol")
+        .code,
+      0,
+    );
+    const failed = ghostHunter(
+      "replay",
+      `${dir}/bad.jsonl`,
+      "--profiles",
+      db,
+      "--user",
+      "alice",
+      "--enrol",
+    );
+    assert.equal(failed.code, 2);
+    using store = ProfileStore.open(db, { readOnly: true });
+    assert.equal(store.list().length, 1, "an existing database keeps its profiles");
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
