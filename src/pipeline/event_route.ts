@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ttyNrOfSessionKey } from "../actuation/session_processes.ts";
+import { ttyNrOfSessionKey } from "../kernel/tty_nr.ts";
 
 /** Who is never scored and never delayed. */
 export interface Allowlist {

@@ -8,7 +8,7 @@
  */
 import { getLogger } from "@logtape/logtape";
 import { EventFlag, EventKind, type TtyEvent } from "../kernel/abi.ts";
-import { ttyNrOfSessionKey, ttyNrOfStat } from "../actuation/session_processes.ts";
+import { ttyNrOfSessionKey, ttyNrOfStat } from "../kernel/tty_nr.ts";
 import { anomalyAlert, type EcsAlert } from "../alerts/ecs_alert.ts";
 import { Actuator } from "../actuation/actuator.ts";
 import type { ListenAddress } from "../config/listen_address.ts";

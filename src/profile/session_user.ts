@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { ttyNrOfStat } from "../actuation/session_processes.ts";
+import { ttyNrOfStat } from "../kernel/tty_nr.ts";
 
 /** `/proc/PID/loginuid` when no login set it. */
 export const UNSET_LOGIN_UID = 4294967295;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Allowlist, routeEvent } from "../../src/pipeline/event_route.ts";
-import { ttyNrOfSessionKey } from "../../src/actuation/session_processes.ts";
+import { ttyNrOfSessionKey } from "../../src/kernel/tty_nr.ts";
 
 const NOBODY: Allowlist = { uids: [], comms: [], ttys: [] };
 const PTS_3 = (136 << 20) | 3;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { devMajor, devMinor } from "../kernel/abi.ts";
+import { devMajor, devMinor } from "./abi.ts";
 
 /**
  * The `tty_nr` /proc reports for a probe session key (a kernel dev_t, see
