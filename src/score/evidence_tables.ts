@@ -271,7 +271,7 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
     -2.111,
   ]),
   levels: Object.freeze({
-    typing: 98.886,
+    typing: 108.212,
     bulk: 38.3,
   }),
 });
