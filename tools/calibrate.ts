@@ -65,17 +65,28 @@ export const TBENCH_FAMILY = "tbench-recordings";
 
 /** One session reduced to its evidence cells, one packed word per input. */
 export interface CellSession {
-  /** tempo | regularity << 8 | reaction << 14 | spread << 19 | bulk << 24; tempo 255 skipped. */
+  /**
+   * tempo | regularity << 8 | reaction << 14 | spread << 19 | bulk << 24 |
+   * skew << 25; tempo 255 skipped.
+   */
   cells: Uint32Array;
 }
 
 const SKIP_TEMPO = 255;
 const BULK_BIT = 1 << 24;
+const SKEW_SHIFT = 25;
 
 /** Runs the feature extractor over a session and packs each input's cells. */
 export function cellsOf(events: readonly SessionEvent[]): CellSession {
   const features = new EvidenceFeatures();
-  const cells: EvidenceCells = { tempo: 0, regularity: 0, reaction: 0, spread: 0, gesture: 0 };
+  const cells: EvidenceCells = {
+    tempo: 0,
+    regularity: 0,
+    reaction: 0,
+    spread: 0,
+    skew: 0,
+    gesture: 0,
+  };
   const packed: number[] = [];
   for (const event of events) {
     if (event.dir === "out") {
@@ -87,7 +98,8 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
       cells.tempo === SKIPPED
         ? SKIP_TEMPO
         : cells.tempo | (cells.regularity << 8) | (cells.reaction << 14) |
-          (cells.spread << 19) | (isBulk(cells.gesture) ? BULK_BIT : 0),
+          (cells.spread << 19) | (isBulk(cells.gesture) ? BULK_BIT : 0) |
+          (cells.skew << SKEW_SHIFT),
     );
   }
   return { cells: Uint32Array.from(packed) };
@@ -102,6 +114,7 @@ export function addCounts(counts: CellCounts, session: CellSession): void {
     counts.regularity[(word >> 8) & 0x3f]! += 1;
     counts.reaction[(word >> 14) & 0x1f]! += 1;
     counts.spread[(word >> 19) & 0x1f]! += 1;
+    if ((word & BULK_BIT) === 0) counts.skew[word >>> SKEW_SHIFT]! += 1;
   }
 }
 
@@ -123,10 +136,12 @@ export function evidenceRun(
     const word = cells[i]!;
     const tempo = word & 0xff;
     if (tempo === SKIP_TEMPO) continue;
+    const lineOrPaste = (word & BULK_BIT) !== 0;
     evidence.add(
       model.tempo[tempo]! + model.regularity[(word >> 8) & 0x3f]! +
-        model.reaction[(word >> 14) & 0x1f]! + model.spread[(word >> 19) & 0x1f]!,
-      (word & BULK_BIT) !== 0,
+        model.reaction[(word >> 14) & 0x1f]! + model.spread[(word >> 19) & 0x1f]! +
+        (lineOrPaste ? 0 : model.skew[word >>> SKEW_SHIFT]!),
+      lineOrPaste,
       model.levels,
     );
     if (evidence.typing > typing) typing = evidence.typing;
@@ -431,6 +446,7 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
   regularity: ${array(model.regularity)},
   reaction: ${array(model.reaction)},
   spread: ${array(model.spread)},
+  skew: ${array(model.skew)},
   levels: Object.freeze({
     typing: ${Number(model.levels.typing.toFixed(3))},
     bulk: ${Number(model.levels.bulk.toFixed(3))},

@@ -1,6 +1,6 @@
 /**
  * The per-input evidence features of one session, O(1) time and fixed state
- * per event. Each input becomes four cells, one per feature table of the
+ * per event. Each input becomes five cells, one per feature table of the
  * evidence model (evidence_model.ts):
  * - tempo: the input's gesture × the octave of its gap since the previous
  *   input;
@@ -13,7 +13,14 @@
  *   program answering its prompt);
  * - spread: how widely the recent key gaps vary (exponentially weighted
  *   standard deviation of log2 gaps, weight 1/8, gaps under 3 s) × their
- *   typical speed: a person's tempo wanders, a timer's does not.
+ *   typical speed: a person's tempo wanders, a timer's does not;
+ * - skew: the skewness of the key gaps within lines (Kelly's, from running
+ *   10th, 50th and 90th percentiles of log2 gaps; src/stats/running_skew.ts)
+ *   × their range, for keys only: a person's slow keys stretch further
+ *   from the median than the fast ones; a program drawing each delay from
+ *   a uniform, normal or gamma distribution does the opposite. Gaps after
+ *   Enter, a line or a paste, and pauses, are left out: think time is not
+ *   typing.
  *
  * Held keys are one gesture: once a key's autorepeat is recognised (a
  * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
@@ -25,7 +32,8 @@
  *
  * @module
  */
-import { type Gesture, gestureOf, GESTURES, isBulk, repeatGroup, repeatsGroup } from "./gesture.ts";
+import { RunningSkew, type RunningSkewOptions } from "../stats/running_skew.ts";
+import { Gesture, gestureOf, GESTURES, isBulk, repeatGroup, repeatsGroup } from "./gesture.ts";
 
 /** Octave bins of the gap before an input, plus bin 0 for the first input. */
 export const TEMPO_GAP_BINS = 19;
@@ -61,6 +69,24 @@ export const SPREAD_WEIGHT = 1 / 8;
 /** Gaps at least this long are pauses, not typing, and leave the spread alone. */
 export const SPREAD_PAUSE_MS = 3000;
 
+/**
+ * Upper edges of the skew's bins: ((p90 − p50) − (p50 − p10)) / (p90 − p10)
+ * of the running percentiles; the last bin is open.
+ */
+export const SKEW_EDGES = [-0.4, -0.2, -0.1, 0, 0.1, 0.2, 0.4] as const;
+/** Upper edges (octaves) of the skew's range bands (p90 − p10); the last band is open. */
+export const SKEW_RANGE_EDGES = [0.5, 1, 2] as const;
+/** Cells of the skew table (cell 0: no spread cell, or fewer than {@linkcode SKEW_MIN_GAPS} gaps). */
+export const SKEW_CELLS = 1 + (SKEW_EDGES.length + 1) * (SKEW_RANGE_EDGES.length + 1);
+/** Key gaps the skew needs before it has a cell. */
+export const SKEW_MIN_GAPS = 16;
+/** The running percentiles of the skew (src/stats/running_skew.ts), in octaves of gap. */
+export const SKEW_PERCENTILES: Readonly<RunningSkewOptions> = Object.freeze({
+  step: 0.05,
+  minRange: 0.05,
+  startHalfRange: 0.75,
+});
+
 /** Repeat delay before a held key's first repeat, ms. */
 export const HELD_DELAY_MS = [150, 800] as const;
 /** Autorepeat period range, ms (up to about 9 Hz; from 5 ms, as network jitter squeezes a repeat). */
@@ -80,6 +106,7 @@ export interface EvidenceCells {
   regularity: number;
   reaction: number;
   spread: number;
+  skew: number;
   /** The input's gesture. */
   gesture: Gesture;
 }
@@ -105,6 +132,7 @@ export class EvidenceFeatures {
   #spreadMean = 0;
   #spreadVariance = 0;
   #spreadGaps = 0;
+  readonly #skew = new RunningSkew(SKEW_PERCENTILES);
 
   /** Held-key runs recognised so far. */
   get heldRuns(): number {
@@ -133,12 +161,15 @@ export class EvidenceFeatures {
       cells.regularity = 0;
       cells.reaction = 0;
       cells.spread = 0;
+      cells.skew = 0;
     } else {
       const octaves = first ? 0 : gapLog2(gap);
       cells.tempo = gesture * TEMPO_GAP_BINS + (first ? 0 : 1 + octaveOf(octaves));
       cells.regularity = first ? 0 : this.#regularityCell(gap, gesture);
       cells.reaction = this.#reactionCell(t, gap);
-      cells.spread = isBulk(gesture) ? 0 : this.#spreadCell(gap, octaves);
+      const bulk = isBulk(gesture);
+      cells.skew = bulk ? 0 : this.#skewCell(gap, octaves, gesture);
+      cells.spread = bulk ? 0 : this.#spreadCell(gap, octaves);
     }
     this.#lastInT = t;
     this.#lastInBytes = bytes;
@@ -207,6 +238,21 @@ export class EvidenceFeatures {
     const band = gap < REGULARITY_BAND_EDGES_MS[0] ? 0 : gap < REGULARITY_BAND_EDGES_MS[1] ? 1 : 2;
     const same = gesture === this.#gesture ? 1 : 0;
     return 1 + (bin * 3 + band) * 2 + same;
+  }
+
+  /**
+   * Adds a key gap within a line (and its {@linkcode gapLog2}) to the
+   * skew's percentiles and returns the skew's cell.
+   */
+  #skewCell(gap: number, log: number, gesture: Gesture): number {
+    const previous = this.#gesture;
+    if (
+      gap < SPREAD_PAUSE_MS && gesture !== Gesture.ENTER && previous !== undefined &&
+      previous !== Gesture.ENTER && !isBulk(previous)
+    ) this.#skew.push(log);
+    if (this.#skew.count < SKEW_MIN_GAPS) return 0;
+    return 1 + binOf(this.#skew.skew, SKEW_EDGES) * (SKEW_RANGE_EDGES.length + 1) +
+      binOf(this.#skew.range, SKEW_RANGE_EDGES);
   }
 
   /** Adds a key gap (and its {@linkcode gapLog2}) to the spread and returns the spread's cell. */

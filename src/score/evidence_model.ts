@@ -1,9 +1,9 @@
 /**
- * The evidence model: for each cell of the four feature tables, the log
+ * The evidence model: for each cell of the five feature tables, the log
  * likelihood ratio (nats) of "a program" against "a person" for one input
  * falling in it, and the accumulated evidence at which a session alerts.
  *
- * Fitting (fitEvidenceModel) counts cells over labelled sessions:
+ * Fitting (tools/calibrate.ts) counts cells over labelled sessions:
  * - a person's probability of a cell is its share among people's inputs
  *   (every corpus and variant weighted equally, add-α smoothed);
  * - a program's is a mixture: half the families' shares (every family
@@ -19,6 +19,7 @@ import type { EvidenceLevels } from "./evidence_accumulator.ts";
 import {
   REACTION_CELLS,
   REGULARITY_CELLS,
+  SKEW_CELLS,
   SPREAD_CELLS,
   TEMPO_CELLS,
 } from "./evidence_features.ts";
@@ -33,6 +34,8 @@ export interface EvidenceModel {
   reaction: Float64Array;
   /** Per spread cell. */
   spread: Float64Array;
+  /** Per skew cell. */
+  skew: Float64Array;
   /** Evidence (nats) of each channel at which the score is 0.72. */
   levels: EvidenceLevels;
 }
@@ -50,6 +53,7 @@ export interface CellCounts {
   regularity: Float64Array;
   reaction: Float64Array;
   spread: Float64Array;
+  skew: Float64Array;
 }
 
 /** Empty counts. */
@@ -59,6 +63,7 @@ export function emptyCounts(): CellCounts {
     regularity: new Float64Array(REGULARITY_CELLS),
     reaction: new Float64Array(REACTION_CELLS),
     spread: new Float64Array(SPREAD_CELLS),
+    skew: new Float64Array(SKEW_CELLS),
   };
 }
 
@@ -85,6 +90,7 @@ export function ratiosFromCounts(
     regularity: table("regularity"),
     reaction: table("reaction"),
     spread: table("spread"),
+    skew: table("skew"),
     levels,
   };
 }

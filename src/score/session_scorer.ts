@@ -3,7 +3,7 @@
  * evidence that a program, not a person, is writing the session's input.
  *
  * Each input's evidence is the sum of the log likelihood ratios (nats) of
- * its four feature cells (evidence_features.ts) in the evidence model; it
+ * its five feature cells (evidence_features.ts) in the evidence model; it
  * accumulates in two channels (evidence_accumulator.ts): keys in a bounded
  * window, lines and pastes in a CUSUM that keys relieve. With L the
  * stronger channel in units of its calibrated level, the score is
@@ -52,6 +52,8 @@ export interface ScoreFeatures {
   last_reaction_nats: number;
   /** …from how widely the recent key gaps vary, nats. */
   last_spread_nats: number;
+  /** …from where its gap falls among the recent key gaps, nats. */
+  last_skew_nats: number;
   /** The last input's gesture. */
   last_gesture: string;
   /** Lines and pastes written at once. */
@@ -70,6 +72,7 @@ export class SessionScorer {
     regularity: 0,
     reaction: 0,
     spread: 0,
+    skew: 0,
     gesture: Gesture.KEY,
   };
   #inputs = 0;
@@ -107,9 +110,11 @@ export class SessionScorer {
     this.#lastSkipped = cells.tempo === SKIPPED;
     if (this.#lastSkipped) return this.score;
     const model = this.#model;
+    // The skew judges keys only: a line or paste adds nothing from it.
     this.#evidence.add(
       model.tempo[cells.tempo]! + model.regularity[cells.regularity]! +
-        model.reaction[cells.reaction]! + model.spread[cells.spread]!,
+        model.reaction[cells.reaction]! + model.spread[cells.spread]! +
+        (bulk ? 0 : model.skew[cells.skew]!),
       bulk,
       model.levels,
     );
@@ -154,6 +159,7 @@ export class SessionScorer {
       last_regularity_nats: skipped ? 0 : model.regularity[cells.regularity] ?? 0,
       last_reaction_nats: skipped ? 0 : model.reaction[cells.reaction] ?? 0,
       last_spread_nats: skipped ? 0 : model.spread[cells.spread] ?? 0,
+      last_skew_nats: skipped || isBulk(cells.gesture) ? 0 : model.skew[cells.skew] ?? 0,
       last_gesture: GESTURE_NAMES[cells.gesture],
       bulk_inputs: this.#bulkInputs,
       held_key_runs: this.#features.heldRuns,

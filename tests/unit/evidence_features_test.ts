@@ -6,6 +6,10 @@ import {
   EvidenceFeatures,
   gapOctave,
   HELD_DELAY_MS,
+  SKEW_EDGES,
+  SKEW_MIN_GAPS,
+  SKEW_PERCENTILES,
+  SKEW_RANGE_EDGES,
   SKIPPED,
   SPREAD_EDGES,
   SPREAD_MIN_GAPS,
@@ -14,9 +18,10 @@ import {
 } from "../../src/score/evidence_features.ts";
 import { Gesture, gestureOf } from "../../src/score/gesture.ts";
 import { InputShape } from "../../src/score/input_shape.ts";
+import { RunningSkew } from "../../src/stats/running_skew.ts";
 
 function cells(): EvidenceCells {
-  return { tempo: 0, regularity: 0, reaction: 0, spread: 0, gesture: Gesture.KEY };
+  return { tempo: 0, regularity: 0, reaction: 0, spread: 0, skew: 0, gesture: Gesture.KEY };
 }
 
 Deno.test("binOf and gapOctave match slow references", () => {
@@ -71,6 +76,62 @@ Deno.test("the spread cell follows an exponentially weighted sd computed the slo
       },
     ),
   );
+});
+
+Deno.test("the skew cell follows running percentiles of the gaps within lines only", () => {
+  const key = fc.record({
+    // From 120 ms no gap is a held key's repeat; 3 s and more is a pause.
+    gap: fc.double({ min: 120, max: 4000, noNaN: true }),
+    enter: fc.boolean(),
+    line: fc.boolean(),
+  });
+  fc.assert(
+    fc.property(fc.array(key, { minLength: 1, maxLength: 120 }), (keys) => {
+      const features = new EvidenceFeatures();
+      const out = cells();
+      const reference = new RunningSkew(SKEW_PERCENTILES);
+      let t = 0;
+      features.input(t, 1, InputShape.SINGLE, out);
+      let previous: "key" | "enter" | "line" = "key";
+      for (const { gap, enter, line } of keys) {
+        t += gap;
+        const kind = line ? "line" : enter ? "enter" : "key";
+        features.input(t, line ? 20 : 1, enter || line ? InputShape.ENTER : InputShape.SINGLE, out);
+        if (kind === "key" && previous === "key" && gap < 3000) reference.push(Math.log2(gap));
+        previous = kind;
+        if (kind === "line" || reference.count < SKEW_MIN_GAPS) {
+          assert.equal(out.skew, 0);
+          continue;
+        }
+        const nearEdge = SKEW_EDGES.some((e) => Math.abs(reference.skew - e) < 1e-9) ||
+          SKEW_RANGE_EDGES.some((e) => Math.abs(reference.range - e) < 1e-9);
+        if (nearEdge) continue;
+        assert.equal(
+          out.skew,
+          1 + binOf(reference.skew, SKEW_EDGES) * (SKEW_RANGE_EDGES.length + 1) +
+            binOf(reference.range, SKEW_RANGE_EDGES),
+        );
+      }
+    }),
+  );
+});
+
+Deno.test("a program drawing uniform delays gets a low skew cell, a right-skewed typist a high one", () => {
+  const skewBin = (delay: (i: number) => number) => {
+    const features = new EvidenceFeatures();
+    const out = cells();
+    let t = 0;
+    for (let i = 0; i < 400; i++) {
+      t += delay(i);
+      features.input(t, 1, InputShape.SINGLE, out);
+    }
+    return Math.floor((out.skew - 1) / (SKEW_RANGE_EDGES.length + 1));
+  };
+  // A fixed sequence of fractions in [0, 1): no randomness in a unit test.
+  const u = (i: number) => (i * 0.6180339887) % 1;
+  const zero = SKEW_EDGES.indexOf(0);
+  assert.ok(skewBin((i) => 150 * (0.2 + 1.6 * u(i))) <= zero - 1, "uniform 30–270 ms");
+  assert.ok(skewBin((i) => 150 * 2 ** (u(i) ** 3 * 3)) > zero, "150 ms with a long slow tail");
 });
 
 Deno.test("a held key's repeats are skipped; the same keys without a repeat delay are not", () => {

@@ -51,7 +51,7 @@ Deno.test("habits go on top of real timing: plain keeps every key, others add wh
   );
   const held = inputs(humanSession(person, "held-keys", 1));
   const features = new EvidenceFeatures();
-  const cells = { tempo: 0, regularity: 0, reaction: 0, spread: 0, gesture: 0 as const };
+  const cells = { tempo: 0, regularity: 0, reaction: 0, spread: 0, skew: 0, gesture: 0 as const };
   for (const e of held) features.input(e.t, e.bytes, e.shape, cells);
   assert.ok(features.heldRuns >= 1, "the scorer sees the held keys as held keys");
   const pastes = inputs(humanSession(person, "pastes", 1)).filter((e) => e.bytes >= 10);
