@@ -2,7 +2,8 @@
  * The JSON form of profiles, for moving them between hosts: counters and
  * per-feature means and weights by feature name, nothing else (no session
  * history, nothing typed). Parsing checks every field and names the first
- * bad one.
+ * bad one; a feature the file lacks (written by an older build) is taken as
+ * not learnt yet, as the database does.
  *
  *     {"ghost_hunter_profiles": 1, "features": [...names...],
  *      "profiles": [{"user": "alice", "sessions": 3, ..., "mean": {...}, "weight": {...}}]}
@@ -77,7 +78,10 @@ export function parseProfileExport(text: string, source: string): UserProfile[] 
       const values = new Array<number>(FEATURE_COUNT);
       FEATURE_NAMES.forEach((name, f) => {
         const v = (map as Record<string, unknown>)[name];
-        if (field === "mean" && v === null) {
+        if (v === undefined) {
+          // Exported by a build without this feature: not learnt yet.
+          values[f] = field === "mean" ? NaN : 0;
+        } else if (field === "mean" && v === null) {
           values[f] = NaN;
         } else if (typeof v !== "number" || !Number.isFinite(v) || (field === "weight" && v < 0)) {
           fail(`${at}.${field}.${name} must be a ${field === "weight" ? "number ≥ 0" : "number"}`);

@@ -4,7 +4,11 @@
  * inputs and of the jump from one gap to the next, the share of pauses, the
  * share of very fast gaps and the share of escape-sized inputs (3–4 bytes:
  * arrow and editing keys, a correction habit). Only times and byte counts go
- * in; nothing here can say which keys were pressed.
+ * in; nothing here can say which keys were pressed. Consecutive pairs of
+ * gaps (both rhythm gaps) add sequence features: the correlation of one
+ * log gap with the next (does a slow key follow a slow key?), and how the
+ * pairs fall into a 3 × 3 grid of gap classes (fast, medium, slow: which
+ * rhythm follows which).
  *
  * {@linkcode TimingWindow} keeps the last `capacity` inputs of a session and
  * updates in O(1) per input; {@linkcode timingFeatures} turns any summary into
@@ -35,7 +39,13 @@ export const PAUSE_BIN = Math.round(
 export const FAST_BIN = Math.round(
   (Math.log10(FAST_MS) - GAP_LOG_MIN) / (GAP_LOG_MAX - GAP_LOG_MIN) * GAP_BINS,
 );
-/** Gaps longer than this (ms) stay out of the rhythm statistics (jumps). */
+/** Gap classes of the pair grid: fast below the first edge (ms), slow from the second. */
+export const PAIR_CLASS_EDGES_MS: readonly [number, number] = [125, 300];
+/** Names of the gap classes of the pair grid. */
+const PAIR_CLASSES = ["fast", "medium", "slow"];
+/** Cells of the pair grid (earlier gap's class × 3 + later gap's class). */
+export const PAIR_CELLS = PAIR_CLASSES.length ** 2;
+/** Gaps longer than this (ms) stay out of the rhythm statistics (jumps, pairs). */
 export const RHYTHM_MAX_MS = 3000;
 
 /** Quantiles of log gaps used as features. */
@@ -50,6 +60,8 @@ export const FEATURE_NAMES: readonly string[] = [
   "pause_share",
   "fast_share",
   "escape_share_sqrt",
+  "gap_lag1_correlation",
+  ...PAIR_CLASSES.flatMap((a) => PAIR_CLASSES.map((b) => `pair_${a}_${b}_share_sqrt`)),
 ];
 
 /** Length of a feature vector. */
@@ -70,7 +82,18 @@ export interface TimingSummary {
   escapes: number;
   /** Weight of gaps of at least {@linkcode PAUSE_MS}. */
   pauses: number;
+  /**
+   * Sums over pairs of consecutive rhythm gaps (the pairs behind
+   * `jumpCounts`), x the earlier gap's bin and y the later one's: x, y, x²,
+   * y², xy. Bin indices are integers, so a sliding window's sums stay exact.
+   */
+  pairSums: Float64Array;
+  /** Weighted counts of those pairs per cell of the pair grid (length {@linkcode PAIR_CELLS}). */
+  pairCells: Float64Array;
 }
+
+/** Entries of {@linkcode TimingSummary.pairSums}. */
+const PAIR_SUMS = 5;
 
 /** An empty summary. */
 export function emptyTimingSummary(): TimingSummary {
@@ -80,6 +103,8 @@ export function emptyTimingSummary(): TimingSummary {
     inputs: 0,
     escapes: 0,
     pauses: 0,
+    pairSums: new Float64Array(PAIR_SUMS),
+    pairCells: new Float64Array(PAIR_CELLS),
   };
 }
 
@@ -99,6 +124,11 @@ export function jumpBin(jump: number): number {
 /** log10 of a gap in ms, floored at 1 ms so a zero gap stays finite. */
 export function logGap(gapMs: number): number {
   return Math.log10(Math.max(gapMs, 1));
+}
+
+/** The class of a rhythm gap in the pair grid: 0 fast, 1 medium, 2 slow. */
+export function pairClass(gapMs: number): number {
+  return gapMs < PAIR_CLASS_EDGES_MS[0] ? 0 : gapMs < PAIR_CLASS_EDGES_MS[1] ? 1 : 2;
 }
 
 /** Whether an input of this size is escape-sized (an arrow or editing key). */
@@ -133,6 +163,19 @@ export function histogramQuantile(
 }
 
 /**
+ * The correlation of x and y from their count and sums (x, y, x², y², xy);
+ * NaN with fewer than 3 pairs or no spread on either side.
+ */
+export function pairCorrelation(n: number, sums: ArrayLike<number>): number {
+  if (!(n >= 3)) return NaN;
+  const [sx, sy, sxx, syy, sxy] = [sums[0]!, sums[1]!, sums[2]!, sums[3]!, sums[4]!];
+  const vx = n * sxx - sx * sx;
+  const vy = n * syy - sy * sy;
+  if (!(vx > 0 && vy > 0)) return NaN;
+  return Math.max(-1, Math.min(1, (n * sxy - sx * sy) / Math.sqrt(vx * vy)));
+}
+
+/**
  * The feature vector of a summary (order of {@linkcode FEATURE_NAMES}).
  * Entries are NaN where the summary has too little to say (no gaps, no
  * rhythm pairs); distances skip those.
@@ -155,6 +198,11 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   out[k++] = gaps > 0 ? summary.pauses / gaps : NaN;
   out[k++] = gaps > 0 ? fast / gaps : NaN;
   out[k++] = summary.inputs > 0 ? Math.sqrt(Math.max(0, summary.escapes) / summary.inputs) : NaN;
+  let pairs = 0;
+  for (const c of summary.jumpCounts) pairs += c;
+  out[k++] = pairCorrelation(pairs, summary.pairSums);
+  // The square root evens out the spread of rare and common cells.
+  for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(Math.max(0, c) / pairs) : NaN;
   return out;
 }
 
@@ -165,6 +213,8 @@ export function addTimingSummary(into: TimingSummary, other: TimingSummary, weig
   into.inputs += weight * other.inputs;
   into.escapes += weight * other.escapes;
   into.pauses += weight * other.pauses;
+  for (let i = 0; i < PAIR_SUMS; i++) into.pairSums[i]! += weight * other.pairSums[i]!;
+  for (let i = 0; i < PAIR_CELLS; i++) into.pairCells[i]! += weight * other.pairCells[i]!;
 }
 
 /** Multiplies every weight of a summary by `factor` (forgetting). */
@@ -174,6 +224,8 @@ export function scaleTimingSummary(summary: TimingSummary, factor: number): void
   summary.inputs *= factor;
   summary.escapes *= factor;
   summary.pauses *= factor;
+  summary.pairSums.forEach((c, i) => summary.pairSums[i] = c * factor);
+  summary.pairCells.forEach((c, i) => summary.pairCells[i] = c * factor);
 }
 
 /**
@@ -184,14 +236,19 @@ export function scaleTimingSummary(summary: TimingSummary, factor: number): void
 export class TimingWindow {
   readonly #capacity: number;
   readonly #summary = emptyTimingSummary();
-  // Per slot: its gap bin and jump bin (-1: none) and whether it was escape-sized.
+  // Per slot: its gap bin, jump bin (-1: none), the earlier gap's bin and
+  // the grid cell of its pair (when it has a jump), whether it was escape-sized.
   readonly #gapBin: Int16Array;
   readonly #jumpBin: Int16Array;
+  readonly #pairBin: Int16Array;
   readonly #escape: Uint8Array;
+  readonly #pairCell: Uint8Array;
   #next = 0;
   #size = 0;
   #lastT = NaN;
   #lastRhythmLog = NaN;
+  #lastRhythmBin = -1;
+  #lastRhythmClass = 0;
   #total = 0;
 
   /** A window of at most `capacity` inputs (≥ 2). */
@@ -204,7 +261,9 @@ export class TimingWindow {
     this.#capacity = capacity;
     this.#gapBin = new Int16Array(capacity);
     this.#jumpBin = new Int16Array(capacity);
+    this.#pairBin = new Int16Array(capacity);
     this.#escape = new Uint8Array(capacity);
+    this.#pairCell = new Uint8Array(capacity);
   }
 
   /** Inputs in the window now. */
@@ -252,11 +311,20 @@ export class TimingWindow {
     }
     const y = logGap(gap);
     const x = this.#lastRhythmLog;
+    const earlierBin = this.#lastRhythmBin;
+    const earlierClass = this.#lastRhythmClass;
     this.#lastRhythmLog = y;
+    this.#lastRhythmBin = bin;
+    this.#lastRhythmClass = pairClass(gap);
     if (Number.isNaN(x)) return;
     const jb = jumpBin(y - x);
     this.#jumpBin[slot] = jb;
     s.jumpCounts[jb]!++;
+    this.#pairBin[slot] = earlierBin;
+    addPair(s.pairSums, earlierBin, bin, 1);
+    const cell = earlierClass * PAIR_CLASSES.length + this.#lastRhythmClass;
+    this.#pairCell[slot] = cell;
+    s.pairCells[cell]!++;
   }
 
   /** Empties the window. */
@@ -268,6 +336,8 @@ export class TimingWindow {
     this.#total = 0;
     this.#lastT = NaN;
     this.#lastRhythmLog = NaN;
+    this.#lastRhythmBin = -1;
+    this.#lastRhythmClass = 0;
   }
 
   #evict(slot: number): void {
@@ -280,6 +350,19 @@ export class TimingWindow {
       if (bin >= PAUSE_BIN) s.pauses--;
     }
     const jb = this.#jumpBin[slot]!;
-    if (jb >= 0) s.jumpCounts[jb]!--;
+    if (jb >= 0) {
+      s.jumpCounts[jb]!--;
+      addPair(s.pairSums, this.#pairBin[slot]!, bin, -1);
+      s.pairCells[this.#pairCell[slot]!]!--;
+    }
   }
+}
+
+/** Adds (sign 1) or takes out (sign -1) one pair of gap bins from the pair sums. */
+function addPair(sums: Float64Array, x: number, y: number, sign: number): void {
+  sums[0]! += sign * x;
+  sums[1]! += sign * y;
+  sums[2]! += sign * x * x;
+  sums[3]! += sign * y * y;
+  sums[4]! += sign * x * y;
 }

@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ProfileStore, SCHEMA_VERSION, SESSION_HISTORY } from "../../src/profile/profile_store.ts";
 import { exportProfiles, parseProfileExport } from "../../src/profile/profile_export.ts";
 import { emptyProfile, type UserProfile } from "../../src/profile/user_profile.ts";
-import { FEATURE_COUNT } from "../../src/profile/timing_window.ts";
+import { FEATURE_COUNT, FEATURE_NAMES } from "../../src/profile/timing_window.ts";
 import { UsageError } from "../../src/errors.ts";
 import { buildBlocker, skipOrFail } from "../support/gate.ts";
 
@@ -225,6 +225,45 @@ Deno.test("Export and import round-trip every profile", () => {
   const profiles = [profile("alice", 3), { ...profile("root", 9), shared: true }];
   const text = JSON.stringify(exportProfiles(profiles));
   assert.deepEqual(parseProfileExport(text, "x.json"), profiles);
+});
+
+/** The features of the first build, before the pair features: what older databases and exports hold. */
+const FIRST_FEATURES = FEATURE_NAMES.slice(0, 17);
+
+Deno.test("A profile saved by an older build, without the newer features, reads as not learnt for them", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+  try {
+    const path = `${dir}/p.db`;
+    {
+      using writer = ProfileStore.open(path);
+      writer.save(profile("alice", 3), { endedAt: 1, inputs: 900, outcome: "merged" });
+    }
+    const names = FIRST_FEATURES.map((n) => `'${n}'`).join(",");
+    sqlite3(path, `DELETE FROM profile_features WHERE feature NOT IN (${names})`);
+    using store = ProfileStore.open(path);
+    const alice = store.get("alice")!;
+    const expected = profile("alice", 3);
+    FEATURE_NAMES.forEach((name, f) => {
+      const old = FIRST_FEATURES.includes(name);
+      assert.deepEqual(alice.mean[f], old ? expected.mean[f] : NaN, name);
+      assert.equal(alice.weight[f], old ? expected.weight[f] : 0, name);
+    });
+    const doc = exportProfiles([expected]);
+    for (
+      const p of doc.profiles as {
+        mean: Record<string, unknown>;
+        weight: Record<string, unknown>;
+      }[]
+    ) {
+      for (const name of FEATURE_NAMES.slice(17)) {
+        delete p.mean[name];
+        delete p.weight[name];
+      }
+    }
+    assert.deepEqual(parseProfileExport(JSON.stringify(doc), "old.json"), [alice]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("fuzz: any JSON imports as profiles or fails with one line naming the file", () => {

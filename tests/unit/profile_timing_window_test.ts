@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   FEATURE_COUNT,
+  FEATURE_NAMES,
   GAP_BINS,
   gapBin,
   histogramQuantile,
   JUMP_BINS,
   jumpBin,
   logGap,
+  PAIR_CELLS,
+  pairClass,
+  pairCorrelation,
   PAUSE_MS,
   RHYTHM_MAX_MS,
   timingFeatures,
@@ -24,6 +28,8 @@ function reference(inputs: readonly Input[], capacity: number) {
   const start = Math.max(0, inputs.length - capacity);
   const gapCounts = new Float64Array(GAP_BINS);
   const jumpCounts = new Float64Array(JUMP_BINS);
+  const pairSums = new Float64Array(5);
+  const pairCells = new Float64Array(PAIR_CELLS);
   let escapes = 0;
   let pauses = 0;
   for (let i = start; i < inputs.length; i++) {
@@ -38,8 +44,19 @@ function reference(inputs: readonly Input[], capacity: number) {
     const previous = inputs[i - 1]!.t - inputs[i - 2]!.t;
     if (previous > RHYTHM_MAX_MS) continue;
     jumpCounts[jumpBin(logGap(gap) - logGap(previous))]!++;
+    const [x, y] = [gapBin(previous), gapBin(gap)];
+    [x, y, x * x, y * y, x * y].forEach((v, k) => pairSums[k]! += v);
+    pairCells[pairClass(previous) * 3 + pairClass(gap)]!++;
   }
-  return { gapCounts, jumpCounts, escapes, pauses, inputs: inputs.length - start };
+  return {
+    gapCounts,
+    jumpCounts,
+    pairSums,
+    pairCells,
+    escapes,
+    pauses,
+    inputs: inputs.length - start,
+  };
 }
 
 const inputs = fc.array(
@@ -62,6 +79,8 @@ Deno.test("A sliding timing window equals its last inputs summarised from scratc
       const s = window.summary;
       assert.deepEqual([...s.gapCounts], [...expected.gapCounts]);
       assert.deepEqual([...s.jumpCounts], [...expected.jumpCounts]);
+      assert.deepEqual([...s.pairSums], [...expected.pairSums]);
+      assert.deepEqual([...s.pairCells], [...expected.pairCells]);
       assert.equal(s.escapes, expected.escapes);
       assert.equal(s.pauses, expected.pauses);
       assert.equal(s.inputs, expected.inputs);
@@ -94,6 +113,59 @@ Deno.test("A histogram quantile lies within one bin of the sample quantile", () 
   );
 });
 
+/** Slow reference: Pearson's correlation of explicit pairs, two passes. */
+function pearson(pairs: readonly [number, number][]): number {
+  const n = pairs.length;
+  const mx = pairs.reduce((a, p) => a + p[0], 0) / n;
+  const my = pairs.reduce((a, p) => a + p[1], 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of pairs) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+    syy += (y - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+Deno.test("The pair correlation from running sums equals Pearson's correlation of the pairs", () => {
+  const bin = fc.integer({ min: 0, max: GAP_BINS - 1 });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(bin, bin), { minLength: 0, maxLength: 300 }), (pairs) => {
+      const sums = [0, 0, 0, 0, 0];
+      for (const [x, y] of pairs) [x, y, x * x, y * y, x * y].forEach((v, k) => sums[k]! += v);
+      const got = pairCorrelation(pairs.length, sums);
+      const expected = pairs.length >= 3 ? pearson(pairs) : NaN;
+      if (!Number.isFinite(expected)) {
+        assert.ok(Number.isNaN(got), `${got} for ${JSON.stringify(pairs)}`);
+      } else {
+        assert.ok(Math.abs(got - expected) < 1e-9, `${got} vs ${expected}`);
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("Alternating fast and slow keys: negative pair correlation, and the grid sees only switches", () => {
+  const w = new TimingWindow(200);
+  let t = 0;
+  for (let i = 0; i < 200; i++) w.push(t += i % 2 === 0 ? 80 + (i % 5) : 400 + (i % 7), 1);
+  const features = timingFeatures(w.summary);
+  const at = (name: string) => features[FEATURE_NAMES.indexOf(name)]!;
+  assert.ok(at("gap_lag1_correlation") < -0.9, `${at("gap_lag1_correlation")}`);
+  assert.equal(at("pair_fast_fast_share_sqrt"), 0);
+  assert.equal(at("pair_slow_slow_share_sqrt"), 0);
+  const switches = at("pair_fast_slow_share_sqrt") ** 2 + at("pair_slow_fast_share_sqrt") ** 2;
+  assert.ok(Math.abs(switches - 1) < 1e-12, `${switches}`);
+  // Slow runs then fast runs: slow keys follow slow keys.
+  const runs = new TimingWindow(200);
+  t = 0;
+  for (let i = 0; i < 200; i++) runs.push(t += Math.floor(i / 10) % 2 === 0 ? 80 : 400, 1);
+  const r = timingFeatures(runs.summary)[FEATURE_NAMES.indexOf("gap_lag1_correlation")]!;
+  assert.ok(r > 0.7, `${r}`);
+});
+
 Deno.test("An empty histogram has no quantile, and features say so with NaN", () => {
   assert.ok(Number.isNaN(histogramQuantile(new Float64Array(4), 0.5, 0, 1)));
   const features = timingFeatures(new TimingWindow(10).summary);
@@ -110,8 +182,9 @@ Deno.test("Features follow the typing: slower typing, higher gap quantiles; arro
   const fast = typed(120, 1);
   const slow = typed(300, 1);
   assert.ok(slow[0]! > fast[0]! + 0.3, `${slow[0]} vs ${fast[0]}`);
-  assert.equal(fast[FEATURE_COUNT - 1], 0);
-  assert.equal(typed(120, 3)[FEATURE_COUNT - 1], 1);
+  const escape = FEATURE_NAMES.indexOf("escape_share_sqrt");
+  assert.equal(fast[escape], 0);
+  assert.equal(typed(120, 3)[escape], 1);
 });
 
 Deno.test("A timing window refuses a capacity below 2", () => {
