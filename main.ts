@@ -67,7 +67,7 @@ async function main(args: string[]): Promise<number> {
   const rest = named ? afterFirst : args;
   const command = findCommand(name);
   if (command === undefined) {
-    throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list.`);
+    throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list`);
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.help);

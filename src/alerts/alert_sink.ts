@@ -39,7 +39,7 @@ export class AlertSink implements AsyncDisposable {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new UsageError(
-        `Cannot open the alert file ${target} (${reason}); check that its directory exists and is writable, or use --alerts -.`,
+        `Cannot open the alert file ${target} (${reason}); check that its directory exists and is writable, or use --alerts -`,
       );
     }
     return new AlertSink(target, file, file);
@@ -64,7 +64,7 @@ export class AlertSink implements AsyncDisposable {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(
         `Cannot write an alert to ${this.#target} (${reason})`,
-        { fix: "check the disk and the reader of the output." },
+        { fix: "check the disk and the reader of the output" },
       );
     }
   }

@@ -23,26 +23,26 @@ export function usageFromParseError(error: unknown, context: CommandArgsContext)
   const code = (error as { code?: string }).code;
   const option = /'(-[^' ]*)/.exec(message)?.[1];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option !== undefined) {
-    return new UsageError(`Unknown option ${option}: ${seeHelp} for the options.`);
+    return new UsageError(`Unknown option ${option}: ${seeHelp} for the options`);
   }
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
     const argument = /'([^']*)'/.exec(message)?.[1] ?? "";
     return new UsageError(
       `Unexpected argument ${
         JSON.stringify(argument)
-      }: ${context.command} takes options only; ${seeHelp}.`,
+      }: ${context.command} takes options only; ${seeHelp}`,
     );
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && option !== undefined) {
     if (message.includes("does not take an argument")) {
-      return new UsageError(`Option ${option} takes no value; write ${option} alone.`);
+      return new UsageError(`Option ${option} takes no value; write ${option} alone`);
     }
     const expected = context.expects?.(option) ?? "a value";
     return new UsageError(
-      `Option ${option} needs a value (${expected}); write ${option}=VALUE for one starting with "-".`,
+      `Option ${option} needs a value (${expected}); write ${option}=VALUE for one starting with "-"`,
     );
   }
-  return new UsageError(`${message.split("\n")[0]}; ${seeHelp}.`);
+  return new UsageError(`${message.split("\n")[0]}; ${seeHelp}`);
 }
 
 /** parseArgs (strict mode required); a bad command line throws a one-line {@link UsageError}. */
@@ -72,7 +72,7 @@ export function decimalValue(text: string): number | string {
 export function numberOption(option: string, text: string, rule: ValueRule<number>): number {
   const value = decimalValue(text);
   if (!rule.accepts(value)) {
-    throw new UsageError(`Option ${option} expects ${rule.expected}, got ${JSON.stringify(text)}.`);
+    throw new UsageError(`Option ${option} expects ${rule.expected}, got ${JSON.stringify(text)}`);
   }
   return value;
 }

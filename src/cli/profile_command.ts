@@ -63,7 +63,7 @@ export const profileCommand: Command = {
     });
     const format = values.format;
     if (format !== "table" && format !== "json") {
-      throw new UsageError(`Option --format must be table or json, got "${format}".`);
+      throw new UsageError(`Option --format must be table or json, got "${format}"`);
     }
     const [action, operand, ...extra] = positionals;
     const takesOperand = ["show", "forget", "export", "import"];
@@ -72,7 +72,7 @@ export const profileCommand: Command = {
     }
     if (action !== "list" && !takesOperand.includes(action)) {
       throw new UsageError(
-        `Unknown profile action "${action}": use list, show, forget, export or import.`,
+        `Unknown profile action "${action}": use list, show, forget, export or import`,
       );
     }
     if (takesOperand.includes(action) && operand === undefined) {
@@ -81,14 +81,14 @@ export const profileCommand: Command = {
           action === "export" || action === "import" ? "FILE" : "USER"
         }: write "ghost-hunter profile ${action} ${
           action === "export" || action === "import" ? "FILE" : "USER"
-        }".`,
+        }"`,
       );
     }
     if (extra.length > 0 || (action === "list" && operand !== undefined)) {
       throw new UsageError(
         `Unexpected argument "${extra[0] ?? operand}": profile ${action} takes ${
           action === "list" ? "none" : "one"
-        }.`,
+        }`,
       );
     }
     const path = values.profiles;

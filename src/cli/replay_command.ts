@@ -77,13 +77,13 @@ export function parseReplayArgs(args: string[]): {
   const { values, positionals } = parsed;
   if (positionals.length !== 1) {
     throw new UsageError(
-      `Replay needs exactly one trace FILE (or "-" for stdin), got ${positionals.length}.`,
+      `Replay needs exactly one trace FILE (or "-" for stdin), got ${positionals.length}`,
     );
   }
   const format = values.format;
   if (format !== "json" && format !== "table") {
     throw new UsageError(
-      `Option --format must be "json" or "table", got "${format}".`,
+      `Option --format must be "json" or "table", got "${format}"`,
     );
   }
   const threshold = values.threshold === undefined
@@ -95,12 +95,12 @@ export function parseReplayArgs(args: string[]): {
     : numberOption("--max-sessions", maxSessionsText, CONFIG_SCHEMA.limits.max_sessions);
   if (values.profiles === undefined && (values.user !== undefined || values.enrol)) {
     throw new UsageError(
-      `Option --${values.enrol ? "enrol" : "user"} needs --profiles DB: add --profiles PATH.`,
+      `Option --${values.enrol ? "enrol" : "user"} needs --profiles DB: add --profiles PATH`,
     );
   }
   if (values.user !== undefined && !/^[A-Za-z0-9._@-]{1,64}$/.test(values.user)) {
     throw new UsageError(
-      `Option --user must be a user name (letters, digits, . _ @ -), got "${values.user}".`,
+      `Option --user must be a user name (letters, digits, . _ @ -), got "${values.user}"`,
     );
   }
   return {
@@ -172,7 +172,7 @@ export const replayCommand: Command = {
     if (options.format === "json" && result.invalidLines.length > 0) {
       const first = result.invalidLines[0]!;
       console.error(
-        `ghost-hunter: skipped ${result.invalidLines.length} invalid line(s) in ${first.file}; first: line ${first.line}: ${first.problem}.`,
+        `ghost-hunter: skipped ${result.invalidLines.length} invalid line(s) in ${first.file}; first: line ${first.line}: ${first.problem}`,
       );
     }
     return 0;

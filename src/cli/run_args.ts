@@ -163,7 +163,7 @@ export async function parseRunArgs(args: string[]): Promise<Config> {
   });
   const configPath = values.config as string | undefined;
   if (configPath === "") {
-    throw new UsageError("Option --config expects a file path, got an empty string.");
+    throw new UsageError("Option --config expects a file path, got an empty string");
   }
   const config = configPath === undefined
     ? structuredClone(DEFAULT_CONFIG) as Config
@@ -174,7 +174,7 @@ export async function parseRunArgs(args: string[]): Promise<Config> {
     const value = flagValue(flag, raw);
     if (!flag.rule.accepts(value)) {
       throw new UsageError(
-        `Option --${flag.name} expects ${flag.rule.expected}, got ${JSON.stringify(raw)}.`,
+        `Option --${flag.name} expects ${flag.rule.expected}, got ${JSON.stringify(raw)}`,
       );
     }
     flag.apply(config, value);
@@ -186,7 +186,7 @@ export async function parseRunArgs(args: string[]): Promise<Config> {
     const subject = flag === undefined
       ? `Config key ${JSON.stringify(conflict.key)}`
       : `Option --${flag.name}`;
-    throw new UsageError(`${subject} ${conflict.problem}, got ${describeValue(conflict.value)}.`);
+    throw new UsageError(`${subject} ${conflict.problem}, got ${describeValue(conflict.value)}`);
   }
   return config;
 }

@@ -81,7 +81,7 @@ export function parseTopArgs(args: string[]): TopArgs {
   const address = parseListenAddress(values.agent);
   if (address === undefined) {
     throw new UsageError(
-      `Option --agent must be ${LISTEN_ADDRESS_FORMAT}, got "${values.agent}".`,
+      `Option --agent must be ${LISTEN_ADDRESS_FORMAT}, got "${values.agent}"`,
     );
   }
   const host = address.hostname.includes(":") ? `[${address.hostname}]` : address.hostname;
@@ -141,7 +141,7 @@ export async function fetchSessionsDocument(
       `Cannot read the sessions the agent at ${options.url} sent (${
         error instanceof Error ? error.message : String(error)
       })`,
-      { fix: "run an agent of the same version as this command." },
+      { fix: "run an agent of the same version as this command" },
     );
   }
 }

@@ -65,7 +65,7 @@ function checkNode(
     if (!schema.accepts(value)) {
       throw fileError(
         source,
-        `${quotePath(path)} must be ${schema.expected}, got ${describeValue(value)}.`,
+        `${quotePath(path)} must be ${schema.expected}, got ${describeValue(value)}`,
       );
     }
     return;
@@ -74,7 +74,7 @@ function checkNode(
     if (!Array.isArray(value)) {
       throw fileError(
         source,
-        `${quotePath(path)} must be ${schema.expected}, got ${describeValue(value)}.`,
+        `${quotePath(path)} must be ${schema.expected}, got ${describeValue(value)}`,
       );
     }
     value.forEach((element, index) =>
@@ -84,7 +84,7 @@ function checkNode(
   }
   if (!isPlainObject(value)) {
     const what = path.length === 0 ? "the file" : quotePath(path);
-    throw fileError(source, `${what} must be a JSON object, got ${describeValue(value)}.`);
+    throw fileError(source, `${what} must be a JSON object, got ${describeValue(value)}`);
   }
   for (const [key, child] of Object.entries(value)) {
     if (!Object.hasOwn(schema, key)) {
@@ -92,7 +92,7 @@ function checkNode(
       const where = path.length === 0 ? "top-level keys" : `keys of ${quotePath(path)}`;
       throw fileError(
         source,
-        `unknown key ${quotePath([...path, key])}; the ${where} are ${known}.`,
+        `unknown key ${quotePath([...path, key])}; the ${where} are ${known}`,
       );
     }
     checkNode((schema as Record<string, SchemaNode>)[key]!, child, [...path, key], source);
@@ -146,7 +146,7 @@ export function configFromJson(document: unknown, source: string): Config {
   if (conflict !== undefined) {
     throw fileError(
       source,
-      `${quotePath([conflict.key])} ${conflict.problem}, got ${describeValue(conflict.value)}.`,
+      `${quotePath([conflict.key])} ${conflict.problem}, got ${describeValue(conflict.value)}`,
     );
   }
   return config;
@@ -161,7 +161,7 @@ export function parseConfigBytes(bytes: Uint8Array, source: string): Config {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    throw fileError(source, "not UTF-8 text; save it as UTF-8 JSON.");
+    throw fileError(source, "not UTF-8 text; save it as UTF-8 JSON");
   }
   let document: unknown;
   try {
@@ -169,7 +169,7 @@ export function parseConfigBytes(bytes: Uint8Array, source: string): Config {
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error))
       .replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-    throw fileError(source, `not valid JSON (${reason}); fix the syntax.`);
+    throw fileError(source, `not valid JSON (${reason}); fix the syntax`);
   }
   return configFromJson(document, source);
 }
@@ -184,7 +184,7 @@ export async function loadConfigFile(path: string): Promise<Config> {
     bytes = await Deno.readFile(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw fileError(path, `cannot read it (${reason}); check the path given to --config.`);
+    throw fileError(path, `cannot read it (${reason}); check the path given to --config`);
   }
   return parseConfigBytes(bytes, path);
 }

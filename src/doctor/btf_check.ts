@@ -23,7 +23,7 @@ export const btfCheck: DoctorCheck = {
       return {
         ok: false,
         detail: `${KERNEL_BTF_PATH} unreadable: ${reason}`,
-        fix: "Boot a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels are).",
+        fix: "Boot a kernel built with CONFIG_DEBUG_INFO_BTF=y (most distribution kernels are)",
       };
     }
   },

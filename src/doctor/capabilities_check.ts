@@ -18,7 +18,7 @@ export const CAPABILITY = {
 
 /** What a failing capabilities check tells the operator to do. */
 export const CAPABILITIES_FIX =
-  "Run ghost-hunter as root, or give it CAP_BPF and CAP_PERFMON (systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON).";
+  "Run ghost-hunter as root, or give it CAP_BPF and CAP_PERFMON (systemd: AmbientCapabilities=CAP_BPF CAP_PERFMON)";
 
 /** The effective capability mask from the text of /proc/<pid>/status; undefined if absent. */
 export function parseEffectiveCapabilities(status: string): bigint | undefined {
@@ -60,7 +60,7 @@ export const capabilitiesCheck: DoctorCheck = {
       return {
         ok: false,
         detail: "no CapEff line in /proc/self/status",
-        fix: "Mount /proc (procfs) so ghost-hunter can read its capabilities.",
+        fix: "Mount /proc (procfs) so ghost-hunter can read its capabilities",
       };
     }
     return capabilitiesOutcome(effective);

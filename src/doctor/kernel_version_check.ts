@@ -29,7 +29,7 @@ export const kernelVersionCheck: DoctorCheck = {
     return Promise.resolve({
       ok,
       detail: `Linux ${release} (need ${need} or later)`,
-      ...(ok ? {} : { fix: `Upgrade the kernel to Linux ${need} or later.` }),
+      ...(ok ? {} : { fix: `Upgrade the kernel to Linux ${need} or later` }),
     });
   },
 };

@@ -14,7 +14,7 @@ export const LIBBPF_ENV = "GHOST_HUNTER_LIBBPF";
 const SONAME = "libbpf.so.1";
 const MINIMUM_MAJOR = 1;
 const FIX =
-  `Install libbpf 1.0 or later (Debian: apt-get install libbpf1), or set ${LIBBPF_ENV} to its path.`;
+  `Install libbpf 1.0 or later (Debian: apt-get install libbpf1), or set ${LIBBPF_ENV} to its path`;
 
 /** Directories searched for libbpf.so.1, most specific first. */
 export function libraryDirectories(arch: string = Deno.build.arch): string[] {

@@ -35,7 +35,7 @@ export const probeCheck: DoctorCheck = {
           ? error.message
           : String(error),
         fix: (error instanceof EnvironmentError ? error.fix : undefined) ??
-          "Run with GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log.",
+          "Run with GHOST_HUNTER_LIBBPF_DEBUG=1 for libbpf's log",
       };
     }
   },

@@ -56,7 +56,7 @@ export async function runDoctor(options: RunDoctorOptions = {}): Promise<DoctorR
         name: check.name,
         ok: false,
         detail: `the check itself failed: ${reason}`,
-        fix: "Report this as a ghost-hunter bug, with the detail above.",
+        fix: "Report this as a ghost-hunter bug, with the detail above",
       });
     }
   }

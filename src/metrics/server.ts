@@ -59,7 +59,7 @@ export class MetricsServer implements Disposable, AsyncDisposable {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(
         `Cannot serve metrics on ${hostname}:${options.port} (${reason})`,
-        { fix: "choose another metrics_listen address." },
+        { fix: "choose another metrics_listen address" },
       );
     }
   }

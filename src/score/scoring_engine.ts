@@ -74,12 +74,12 @@ export class ScoringEngine {
     const threshold = options.threshold ?? DEFAULT_CONFIG.threshold;
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new RangeError(
-        `Cannot create scoring engine: threshold must be a number from 0 to 1, got ${threshold}.`,
+        `Cannot create scoring engine: threshold must be a number from 0 to 1, got ${threshold}`,
       );
     }
     if (!Number.isInteger(options.maxSessions) || options.maxSessions < 1) {
       throw new RangeError(
-        `Cannot create scoring engine: maxSessions must be an integer ≥ 1, got ${options.maxSessions}.`,
+        `Cannot create scoring engine: maxSessions must be an integer ≥ 1, got ${options.maxSessions}`,
       );
     }
     this.#threshold = threshold;

@@ -24,7 +24,7 @@ export class TraceFormatError extends UsageError {
     readonly line: number,
     readonly problem: string,
   ) {
-    super(`Cannot read trace file ${file}: line ${line}: ${problem}.`);
+    super(`Cannot read trace file ${file}: line ${line}: ${problem}`);
     this.name = "TraceFormatError";
   }
 }
@@ -109,9 +109,7 @@ export async function* readTrace(
       readable = (await Deno.open(path)).readable;
     } catch (error) {
       throw new UsageError(
-        `Cannot read trace file ${path}: ${
-          error instanceof Error ? error.message : String(error)
-        }.`,
+        `Cannot read trace file ${path}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
   }

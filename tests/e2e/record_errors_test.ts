@@ -48,13 +48,13 @@ Deno.test({
     assert.equal(unknown.code, 2);
     assert.equal(
       unknown.stderr.trim(),
-      `ghost-hunter: Unknown option --bogus: see "ghost-hunter record --help" for the options.`,
+      `ghost-hunter: Unknown option --bogus: see "ghost-hunter record --help" for the options`,
     );
     const ring = await runAgent(["record", "--ring-buffer-bytes", "5000"]);
     assert.equal(ring.code, 2);
     assert.equal(
       ring.stderr.trim(),
-      'ghost-hunter: Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000".',
+      'ghost-hunter: Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000"',
     );
   },
 });

@@ -86,7 +86,7 @@ Deno.test("an alert file that cannot be opened is refused in one line, creating 
         error instanceof UsageError &&
         error.message.startsWith(`Cannot open the alert file ${path} (`) &&
         error.message.endsWith(
-          "); check that its directory exists and is writable, or use --alerts -.",
+          "); check that its directory exists and is writable, or use --alerts -",
         ) && !error.message.includes("\n"),
     );
     assert.deepEqual([...Deno.readDirSync(dir)], []);

@@ -32,7 +32,7 @@ Deno.test("an unknown command is refused with one line and exit 2", async () => 
   assert.equal(stdout, "");
   assert.equal(
     stderr,
-    'ghost-hunter: Unknown command "frobnicate": run "ghost-hunter --help" for the list.\n',
+    'ghost-hunter: Unknown command "frobnicate": run "ghost-hunter --help" for the list\n',
   );
 });
 
@@ -47,7 +47,7 @@ Deno.test("doctor --help shows its usage, options and examples", async () => {
 Deno.test("doctor refuses a bad --format with one line and exit 2", async () => {
   const { code, stderr } = await ghostHunter("doctor", "--format", "xml");
   assert.equal(code, 2);
-  assert.equal(stderr, 'ghost-hunter: Option --format expects table or json, got "xml".\n');
+  assert.equal(stderr, 'ghost-hunter: Option --format expects table or json, got "xml"\n');
 });
 
 Deno.test("doctor refuses an unknown option with exit 2", async () => {
@@ -55,14 +55,14 @@ Deno.test("doctor refuses an unknown option with exit 2", async () => {
   assert.equal(code, 2);
   assert.equal(
     stderr,
-    `ghost-hunter: Unknown option --fix: see "ghost-hunter doctor --help" for the options.\n`,
+    `ghost-hunter: Unknown option --fix: see "ghost-hunter doctor --help" for the options\n`,
   );
 });
 
 Deno.test("options without a command go to run, which refuses a bad value with exit 2", async () => {
   const { code, stderr } = await ghostHunter("--threshold", "2");
   assert.equal(code, 2);
-  assert.equal(stderr, 'ghost-hunter: Option --threshold expects a number from 0 to 1, got "2".\n');
+  assert.equal(stderr, 'ghost-hunter: Option --threshold expects a number from 0 to 1, got "2"\n');
 });
 
 Deno.test("run --help and options-then---help both show the run help", async () => {

@@ -27,66 +27,66 @@ function refusal(document: unknown): string {
 const REFUSALS: [document: unknown, message: string][] = [
   [
     { limits: { max_sessions: -3 } },
-    '"limits.max_sessions" must be an integer from 1 to 1000000, got -3.',
+    '"limits.max_sessions" must be an integer from 1 to 1000000, got -3',
   ],
   [
     { limits: { max_sessions: 2.5 } },
-    '"limits.max_sessions" must be an integer from 1 to 1000000, got 2.5.',
+    '"limits.max_sessions" must be an integer from 1 to 1000000, got 2.5',
   ],
-  [{ threshold: "high" }, '"threshold" must be a number from 0 to 1, got "high".'],
-  [{ threshold: 1.5 }, '"threshold" must be a number from 0 to 1, got 1.5.'],
-  [{ lambda: { prior_alpha: 0 } }, '"lambda.prior_alpha" must be a number greater than 0, got 0.'],
-  [{ lambda: { min: 5, max: 1 } }, '"lambda.max" must be at least "lambda.min" (5), got 1.'],
-  [{ max_delay_ms: 0 }, '"max_delay_ms" must be an integer from 1 to 60000, got 0.'],
-  [{ actuator: "kill" }, '"actuator" must be one of "sigstop", got "kill".'],
-  [{ dry_run: "yes" }, '"dry_run" must be true or false, got "yes".'],
+  [{ threshold: "high" }, '"threshold" must be a number from 0 to 1, got "high"'],
+  [{ threshold: 1.5 }, '"threshold" must be a number from 0 to 1, got 1.5'],
+  [{ lambda: { prior_alpha: 0 } }, '"lambda.prior_alpha" must be a number greater than 0, got 0'],
+  [{ lambda: { min: 5, max: 1 } }, '"lambda.max" must be at least "lambda.min" (5), got 1'],
+  [{ max_delay_ms: 0 }, '"max_delay_ms" must be an integer from 1 to 60000, got 0'],
+  [{ actuator: "kill" }, '"actuator" must be one of "sigstop", got "kill"'],
+  [{ dry_run: "yes" }, '"dry_run" must be true or false, got "yes"'],
   [
     { log_level: "trace" },
-    '"log_level" must be one of "debug", "info", "warning", "error", got "trace".',
+    '"log_level" must be one of "debug", "info", "warning", "error", got "trace"',
   ],
-  [{ alerts: "" }, '"alerts" must be a file path, or "-" for stdout, got "".'],
+  [{ alerts: "" }, '"alerts" must be a file path, or "-" for stdout, got ""'],
   [
     { allow: { users: "root" } },
-    '"allow.users" must be an array of user ids and user names, got "root".',
+    '"allow.users" must be an array of user ids and user names, got "root"',
   ],
   [
     { allow: { users: [0, "root", -1] } },
-    '"allow.users[2]" must be a user id (an integer from 0 to 4294967294) or a user name, got -1.',
+    '"allow.users[2]" must be a user id (an integer from 0 to 4294967294) or a user name, got -1',
   ],
   [
     { allow: { comms: ["bash", "a-process-name-too-long"] } },
-    '"allow.comms[1]" must be a process name of 1 to 15 bytes, got "a-process-name-too-long".',
+    '"allow.comms[1]" must be a process name of 1 to 15 bytes, got "a-process-name-too-long"',
   ],
   [
     { allow: { ttys: ["/dev/pts/3"] } },
-    '"allow.ttys[0]" must be a terminal name such as "pts/3", "tty1" or "ttyS0", got "/dev/pts/3".',
+    '"allow.ttys[0]" must be a terminal name such as "pts/3", "tty1" or "ttyS0", got "/dev/pts/3"',
   ],
   [
     { metrics_listen: "9464" },
-    '"metrics_listen" must be null (no metrics) or HOST:PORT with HOST an IP address or "localhost" (IPv6 in brackets) and PORT from 1 to 65535, got "9464".',
+    '"metrics_listen" must be null (no metrics) or HOST:PORT with HOST an IP address or "localhost" (IPv6 in brackets) and PORT from 1 to 65535, got "9464"',
   ],
   [
     { metrics_listen: "0.0.0.0:9464" },
-    '"metrics_listen" must be a loopback address (127.0.0.1, [::1] or localhost) unless "metrics_allow_remote" is true, got "0.0.0.0:9464".',
+    '"metrics_listen" must be a loopback address (127.0.0.1, [::1] or localhost) unless "metrics_allow_remote" is true, got "0.0.0.0:9464"',
   ],
   [
     { limits: { ring_buffer_bytes: 5000 } },
-    '"limits.ring_buffer_bytes" must be a power of two from 4096 to 1073741824, got 5000.',
+    '"limits.ring_buffer_bytes" must be a power of two from 4096 to 1073741824, got 5000',
   ],
   [
     { limits: { jitter_map_entries: 0 } },
-    '"limits.jitter_map_entries" must be an integer from 1 to 1000000, got 0.',
+    '"limits.jitter_map_entries" must be an integer from 1 to 1000000, got 0',
   ],
-  [{ limits: [] }, '"limits" must be a JSON object, got an array.'],
-  [[], "the file must be a JSON object, got an array."],
-  [null, "the file must be a JSON object, got null."],
+  [{ limits: [] }, '"limits" must be a JSON object, got an array'],
+  [[], "the file must be a JSON object, got an array"],
+  [null, "the file must be a JSON object, got null"],
   [
     { treshold: 0.5 },
-    'unknown key "treshold"; the top-level keys are threshold, lambda, max_delay_ms, actuator, dry_run, allow, alerts, log_level, metrics_listen, metrics_allow_remote, limits, profiles, response.',
+    'unknown key "treshold"; the top-level keys are threshold, lambda, max_delay_ms, actuator, dry_run, allow, alerts, log_level, metrics_listen, metrics_allow_remote, limits, profiles, response',
   ],
   [
     { limits: { max_session: 10 } },
-    'unknown key "limits.max_session"; the keys of "limits" are max_sessions, ring_buffer_bytes, jitter_map_entries.',
+    'unknown key "limits.max_session"; the keys of "limits" are max_sessions, ring_buffer_bytes, jitter_map_entries',
   ],
 ];
 
@@ -104,7 +104,7 @@ Deno.test("a file that is not JSON, or not UTF-8, is refused in one line", () =>
     ],
     [
       new Uint8Array([0x7b, 0xff, 0x7d]),
-      `Config file ${SOURCE}: not UTF-8 text; save it as UTF-8 JSON.`,
+      `Config file ${SOURCE}: not UTF-8 text; save it as UTF-8 JSON`,
     ],
   ];
   for (const [bytes, start] of cases) {
@@ -122,7 +122,7 @@ Deno.test("an unreadable config file names the path and the fix", async () => {
     (error) =>
       error instanceof UsageError &&
       error.message.startsWith(`Config file ${path}: cannot read it (`) &&
-      error.message.endsWith("); check the path given to --config."),
+      error.message.endsWith("); check the path given to --config"),
   );
 });
 

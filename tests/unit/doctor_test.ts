@@ -86,7 +86,7 @@ Deno.test("the table shows PASS and FAIL rows, then each failure's fix", async (
       "",
       "How to fix:",
       "  broken: Install it.",
-      "  crashing: Report this as a ghost-hunter bug, with the detail above.",
+      "  crashing: Report this as a ghost-hunter bug, with the detail above",
       "",
       "ghost-hunter cannot run here: 2 of 3 checks failed.",
     ].join("\n"),

@@ -29,7 +29,7 @@ Deno.test("record and run refuse the same ring buffer sizes with the same line",
     assert.equal(fromRecord, fromRun);
     assert.equal(
       fromRecord,
-      `Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "${bad}".`,
+      `Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "${bad}"`,
     );
   }
   assert.equal(
@@ -46,7 +46,7 @@ Deno.test("record refuses a duration that is not a positive number", async () =>
   for (const bad of ["0", "0.0", "", "soon", "Infinity"]) {
     assert.equal(
       await refusal(() => parseRecordArgs(["--duration", bad])),
-      `Option --duration expects a number greater than 0, got ${JSON.stringify(bad)}.`,
+      `Option --duration expects a number greater than 0, got ${JSON.stringify(bad)}`,
     );
   }
   assert.equal(parseRecordArgs(["--duration", "0.5"]).durationSeconds, 0.5);
@@ -68,7 +68,7 @@ Deno.test("top refuses an interval outside 0.1 to 3600 seconds", async () => {
   for (const bad of ["0.01", "3601", "", "soon"]) {
     assert.equal(
       await refusal(() => parseTopArgs(["--interval", bad])),
-      `Option --interval expects a number from 0.1 to 3600, got ${JSON.stringify(bad)}.`,
+      `Option --interval expects a number from 0.1 to 3600, got ${JSON.stringify(bad)}`,
     );
   }
 });

@@ -26,7 +26,7 @@ Deno.test("response.impostor accepts alert or jitter, and nothing else", () => {
   assert.equal(parseConfigBytes(encode({ profiles: null }), "c.json").profiles, null);
   assert.throws(
     () => parseConfigBytes(encode({ response: { impostor: "kill" } }), "c.json"),
-    /^UsageError: Config file c\.json: "response\.impostor" must be one of "alert", "jitter", got "kill"\.$/,
+    /^UsageError: Config file c\.json: "response\.impostor" must be one of "alert", "jitter", got "kill"$/,
   );
 });
 

@@ -55,52 +55,52 @@ Deno.test("bad flags and values are refused with one line naming the flag", asyn
   const cases: [string[], string][] = [
     [
       ["--frobnicate"],
-      'Unknown option --frobnicate: see "ghost-hunter run --help" for the options.',
+      'Unknown option --frobnicate: see "ghost-hunter run --help" for the options',
     ],
-    [["-x"], 'Unknown option -x: see "ghost-hunter run --help" for the options.'],
+    [["-x"], 'Unknown option -x: see "ghost-hunter run --help" for the options'],
     [
       ["extra"],
-      'Unexpected argument "extra": run takes options only; see "ghost-hunter run --help".',
+      'Unexpected argument "extra": run takes options only; see "ghost-hunter run --help"',
     ],
     [
       ["--threshold"],
-      'Option --threshold needs a value (a number from 0 to 1); write --threshold=VALUE for one starting with "-".',
+      'Option --threshold needs a value (a number from 0 to 1); write --threshold=VALUE for one starting with "-"',
     ],
     [
       ["--max-sessions", "-3"],
-      'Option --max-sessions needs a value (an integer from 1 to 1000000); write --max-sessions=VALUE for one starting with "-".',
+      'Option --max-sessions needs a value (an integer from 1 to 1000000); write --max-sessions=VALUE for one starting with "-"',
     ],
-    [["--dry-run=yes"], "Option --dry-run takes no value; write --dry-run alone."],
-    [["--threshold", "1.5"], 'Option --threshold expects a number from 0 to 1, got "1.5".'],
-    [["--threshold", "0x1"], 'Option --threshold expects a number from 0 to 1, got "0x1".'],
-    [["--threshold", ""], 'Option --threshold expects a number from 0 to 1, got "".'],
+    [["--dry-run=yes"], "Option --dry-run takes no value; write --dry-run alone"],
+    [["--threshold", "1.5"], 'Option --threshold expects a number from 0 to 1, got "1.5"'],
+    [["--threshold", "0x1"], 'Option --threshold expects a number from 0 to 1, got "0x1"'],
+    [["--threshold", ""], 'Option --threshold expects a number from 0 to 1, got ""'],
     [
       ["--max-sessions=-3"],
-      'Option --max-sessions expects an integer from 1 to 1000000, got "-3".',
+      'Option --max-sessions expects an integer from 1 to 1000000, got "-3"',
     ],
     [
       ["--max-delay-ms", "1e9"],
-      'Option --max-delay-ms expects an integer from 1 to 60000, got "1e9".',
+      'Option --max-delay-ms expects an integer from 1 to 60000, got "1e9"',
     ],
     [
       ["--ring-buffer-bytes", "5000"],
-      'Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000".',
+      'Option --ring-buffer-bytes expects a power of two from 4096 to 1073741824, got "5000"',
     ],
-    [["--actuator", "kill"], 'Option --actuator expects one of "sigstop", got "kill".'],
+    [["--actuator", "kill"], 'Option --actuator expects one of "sigstop", got "kill"'],
     [
       ["--log-level", "loud"],
-      'Option --log-level expects one of "debug", "info", "warning", "error", got "loud".',
+      'Option --log-level expects one of "debug", "info", "warning", "error", got "loud"',
     ],
-    [["--alerts", ""], 'Option --alerts expects a file path, or "-" for stdout, got "".'],
+    [["--alerts", ""], 'Option --alerts expects a file path, or "-" for stdout, got ""'],
     [
       ["--metrics-listen", "0.0.0.0:9464"],
-      'Option --metrics-listen must be a loopback address (127.0.0.1, [::1] or localhost) unless "metrics_allow_remote" is true, got "0.0.0.0:9464".',
+      'Option --metrics-listen must be a loopback address (127.0.0.1, [::1] or localhost) unless "metrics_allow_remote" is true, got "0.0.0.0:9464"',
     ],
     [
       ["--metrics-listen", "127.0.0.1:99999"],
-      'Option --metrics-listen expects null (no metrics) or HOST:PORT with HOST an IP address or "localhost" (IPv6 in brackets) and PORT from 1 to 65535, got "127.0.0.1:99999".',
+      'Option --metrics-listen expects null (no metrics) or HOST:PORT with HOST an IP address or "localhost" (IPv6 in brackets) and PORT from 1 to 65535, got "127.0.0.1:99999"',
     ],
-    [["--config="], "Option --config expects a file path, got an empty string."],
+    [["--config="], "Option --config expects a file path, got an empty string"],
   ];
   for (const [args, message] of cases) {
     const got = await refusal(args);
@@ -128,7 +128,7 @@ Deno.test("a bad config file given with --config is refused naming the file", as
     await Deno.writeTextFile(path, JSON.stringify({ limits: { max_sessions: -3 } }));
     assert.equal(
       await refusal(["--config", path, "--max-sessions", "5"]),
-      `Config file ${path}: "limits.max_sessions" must be an integer from 1 to 1000000, got -3.`,
+      `Config file ${path}: "limits.max_sessions" must be an integer from 1 to 1000000, got -3`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -426,6 +426,6 @@ Deno.test("ghost-hunter top: exit 1 with one line when the agent is unreachable,
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /^ghost-hunter: Option --interval expects a number from 0.1 to 3600, got "0.01"\.\n$/,
+    /^ghost-hunter: Option --interval expects a number from 0.1 to 3600, got "0.01"\n$/,
   );
 });

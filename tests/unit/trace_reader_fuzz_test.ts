@@ -70,7 +70,7 @@ function assertDocumentedError(error: unknown, file: string, maxLine: number): T
   );
   assert.equal(
     error.message,
-    `Cannot read trace file ${file}: line ${error.line}: ${error.problem}.`,
+    `Cannot read trace file ${file}: line ${error.line}: ${error.problem}`,
   );
   assert.ok(!error.problem.includes("\n"), "a one-line problem");
   return error;
@@ -345,7 +345,7 @@ Deno.test("t going back by the smallest step within a session is the documented 
     assert.ok(error instanceof TraceFormatError);
     assert.equal(
       error.message,
-      `Cannot read trace file ${path}: line 2: field "t" goes back in time for session "pts/4" (${earlier} after ${t}).`,
+      `Cannot read trace file ${path}: line 2: field "t" goes back in time for session "pts/4" (${earlier} after ${t})`,
     );
   });
 });

@@ -57,7 +57,7 @@ Deno.test("each malformed line gives the documented one-line error", () => {
         assert.ok(error instanceof UsageError, "exit status 2");
         assert.equal(
           error.message,
-          `Cannot read trace file x.jsonl: line 1: ${problem}.`,
+          `Cannot read trace file x.jsonl: line 1: ${problem}`,
         );
         return true;
       },
@@ -88,7 +88,7 @@ Deno.test("header on line 1 and extra fields are accepted, blank lines skipped",
   );
   assert.throws(
     () => parseTraceLine('{"ghost_hunter_trace": 1}', 3, "f"),
-    /line 3: a trace header is only allowed on line 1\./,
+    /line 3: a trace header is only allowed on line 1$/,
   );
 });
 
@@ -115,7 +115,7 @@ Deno.test("time going backwards within a session is an error; across sessions it
     await assert.rejects(
       collect(path),
       new RegExp(
-        `^TraceFormatError: Cannot read trace file ${path}: line 3: field "t" goes back in time for session "a" \\(4 after 5\\)\\.$`,
+        `^TraceFormatError: Cannot read trace file ${path}: line 3: field "t" goes back in time for session "a" \\(4 after 5\\)$`,
       ),
     );
   });
@@ -128,8 +128,8 @@ Deno.test("skipInvalid counts malformed lines and keeps going", async () => {
   );
   assert.equal(events.length, 4);
   assert.deepEqual(invalid, [
-    'Cannot read trace file tests/fixtures/malformed.jsonl: line 3: field "t" is not a number.',
-    "Cannot read trace file tests/fixtures/malformed.jsonl: line 5: not valid JSON.",
+    'Cannot read trace file tests/fixtures/malformed.jsonl: line 3: field "t" is not a number',
+    "Cannot read trace file tests/fixtures/malformed.jsonl: line 5: not valid JSON",
   ]);
 });
 

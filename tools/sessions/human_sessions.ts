@@ -134,7 +134,7 @@ export async function loadParticipantTyping(
   const dataDir = options.dataDir ?? findDataDir();
   if (dataDir === undefined) {
     throw new Error(
-      "Cannot load human typing: the Aalto sample was not found at ../shared/data/aalto-136m-sample; set GHOST_HUNTER_DATA_DIR to its folder.",
+      "Cannot load human typing: the Aalto sample was not found at ../shared/data/aalto-136m-sample; set GHOST_HUNTER_DATA_DIR to its folder",
     );
   }
   const names: string[] = [];

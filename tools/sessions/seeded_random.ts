@@ -44,7 +44,7 @@ export function seededRandom(seed: number): SeededRandom {
     integer: (low, high) => low + Math.floor((high - low + 1) * next()),
     pick<T>(items: readonly T[]): T {
       if (items.length === 0) {
-        throw new RangeError("Cannot pick from an empty array.");
+        throw new RangeError("Cannot pick from an empty array");
       }
       return items[Math.floor(items.length * next())]!;
     },
