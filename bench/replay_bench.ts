@@ -1,7 +1,7 @@
 /**
  * Replay throughput and per-session memory.
  *
- *     deno run --allow-read --allow-write=/tmp bench/replay_bench.ts
+ *     deno run --allow-read --allow-write=/tmp bench/replay_bench.ts [--against DIR]
  *
  * Writes a made-up trace (generated human-like and automation sessions,
  * interleaved) to /tmp, then in the same run measures: events per second
@@ -11,8 +11,16 @@
  * bytes per session of 10,000 live session scorers (add
  * `--v8-flags=--expose-gc` for a steadier reading).
  *
+ * With `--against DIR` (another checkout of this repository, such as an
+ * earlier commit in a git worktree), it also loads that tree's scoring
+ * engine and replay into the same process and times the two on the same
+ * events in alternating rounds, printing the median of this tree's time
+ * over that tree's: on a shared machine, load that comes and goes hits
+ * both sides of each round alike.
+ *
  * @module
  */
+import { parseArgs } from "node:util";
 import {
   AUTOMATION_CLASSES,
   generateAutomationSession,
@@ -27,6 +35,7 @@ const SESSIONS = 1000;
 const INPUTS_PER_SESSION = 200;
 const MEMORY_SESSIONS = 10_000;
 const ROUNDS = 3;
+const AGAINST_ROUNDS = 15;
 
 function buildTrace(): TraceEvent[] {
   const events: TraceEvent[] = [];
@@ -56,10 +65,66 @@ async function best(run: () => Promise<void> | void): Promise<number> {
   return fastest / 1000;
 }
 
+type EngineClass = new (options: { maxSessions: number }) => {
+  observe(event: TraceEvent): unknown;
+};
+type ReplayFunction = (
+  options: { path: string; format: "json" },
+  write: (line: string) => void,
+) => Promise<unknown>;
+
+function timeEngine(Engine: EngineClass): number {
+  const start = performance.now();
+  const engine = new Engine({ maxSessions: SESSIONS });
+  for (const event of events) engine.observe(event);
+  return performance.now() - start;
+}
+
+async function timeReplay(run: ReplayFunction): Promise<number> {
+  const start = performance.now();
+  await run({ path, format: "json" }, () => {});
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Times this tree against another one on the same events, in alternating rounds. */
+async function compareWith(tree: string): Promise<void> {
+  const root = `file://${await Deno.realPath(tree)}`;
+  const other: { engine: EngineClass; replay: ReplayFunction } = {
+    engine: (await import(`${root}/src/score/scoring_engine.ts`)).ScoringEngine,
+    replay: (await import(`${root}/src/pipeline/replay.ts`)).replay,
+  };
+  const engineRatios: number[] = [];
+  const replayRatios: number[] = [];
+  for (let round = 0; round < AGAINST_ROUNDS; round++) {
+    const otherEngine = timeEngine(other.engine);
+    engineRatios.push(timeEngine(ScoringEngine) / otherEngine);
+    const otherReplay = await timeReplay(other.replay);
+    replayRatios.push(await timeReplay(replay) / otherReplay);
+  }
+  const range = (ratios: number[]) =>
+    `${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${
+      Math.max(...ratios).toFixed(2)
+    })`;
+  console.log(`
+Against ${tree}, same events, ${AGAINST_ROUNDS} alternating rounds:
+
+| Time, this tree ÷ that tree | Median (range) |
+| --- | ---: |
+| replay (stream, validate, score, summarise) | ${range(replayRatios)} |
+| scoring engine only (pre-parsed events) | ${range(engineRatios)} |`);
+}
+
 function usedBytes(): number {
   const usage = Deno.memoryUsage();
   return usage.heapUsed + usage.external;
 }
+const against = parseArgs({ options: { against: { type: "string" } } }).values.against;
+
 // Measured first, before the trace's garbage exists; with
 // --v8-flags=--expose-gc a full collection runs before each reading.
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -123,4 +188,5 @@ console.log(
   } |
 | estimate (SessionScorer.stateBytes) | ${SessionScorer.stateBytes()} |`,
 );
+if (against !== undefined) await compareWith(against);
 await Deno.remove(path);
