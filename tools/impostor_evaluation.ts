@@ -77,14 +77,14 @@ export interface ImpostorEvaluation {
 /** Enrols on `enrol` (one session) and returns the profile's mean. */
 export function enrolMean(enrol: readonly InputEvent[]): number[] {
   const session = new SessionEnrolment();
-  for (const e of enrol) session.push(e.t, e.bytes);
+  for (const e of enrol) session.push(e);
   return session.mean();
 }
 
 /** The features of one window of inputs. */
 export function windowFeatures(events: readonly InputEvent[]): Float64Array {
   const window = new TimingWindow(Math.max(2, events.length));
-  for (const e of events) window.push(e.t, e.bytes);
+  for (const e of events) window.push(e);
   return timingFeatures(window.summary);
 }
 

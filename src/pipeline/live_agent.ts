@@ -240,7 +240,7 @@ export async function runLiveAgent(
       if (verdict.alert) impostor.onAutomationAlert(event.session);
       if (event.dir === "in") {
         const ttyNr = ttyNrOfSessionKey(probeEvent.sessionKey);
-        await impostor.onInput(event.session, ttyNr, event.t, event.bytes);
+        await impostor.onInput(event.session, ttyNr, event);
       }
     }
     if (verdict.alert && verdict.features !== undefined) {

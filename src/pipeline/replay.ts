@@ -112,7 +112,7 @@ export async function replay(
       const { monitor, userOf } = options.impostor;
       if (verdict.alert) monitor.markAutomation(event.session);
       const finding = event.dir === "in"
-        ? monitor.observeInput(event.session, userOf(event), event.t, event.bytes)
+        ? monitor.observeInput(event.session, userOf(event), event)
         : undefined;
       if (finding !== undefined) {
         alerts += 1;

@@ -39,6 +39,7 @@ export const DEFAULT_IMPOSTOR_MODEL: ImpostorModel = Object.freeze({
     0.051617,
     0.035734,
     0.055553,
+    0.15604,
   ],
   populationMean: [
     1.9848,
@@ -68,6 +69,7 @@ export const DEFAULT_IMPOSTOR_MODEL: ImpostorModel = Object.freeze({
     0.14722,
     0.36321,
     0.27866,
+    3.5531,
   ],
   populationSd: [
     0.16451,
@@ -97,7 +99,8 @@ export const DEFAULT_IMPOSTOR_MODEL: ImpostorModel = Object.freeze({
     0.073695,
     0.11074,
     0.16745,
+    0.19339,
   ],
-  bound: 0.034924,
+  bound: 0.018319,
   falseAlertRate: 0.01,
 });

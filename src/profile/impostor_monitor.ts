@@ -13,7 +13,7 @@
  */
 import { impostorDistance, type ImpostorModel } from "./impostor_model.ts";
 import { DEFAULT_IMPOSTOR_MODEL } from "./default_model.ts";
-import { timingFeatures } from "./timing_window.ts";
+import { type TimedInput, timingFeatures } from "./timing_window.ts";
 import {
   emptyProfile,
   isEnrolled,
@@ -125,12 +125,11 @@ export class ImpostorMonitor {
   observeInput(
     session: string,
     user: string | undefined,
-    tMs: number,
-    bytes: number,
+    input: TimedInput,
   ): ImpostorFinding | undefined {
     const tracked = this.#touch(session);
     if (tracked.user === undefined && user !== undefined) this.#bindUser(tracked, user);
-    tracked.enrolment.push(tMs, bytes);
+    tracked.enrolment.push(input);
     const inputs = tracked.enrolment.inputs;
     if (
       tracked.profile === undefined || tracked.impostor || tracked.automation ||

@@ -14,6 +14,7 @@ import { impostorAlert } from "./impostor_alert.ts";
 import { ImpostorMonitor, type ImpostorStatus } from "./impostor_monitor.ts";
 import type { ProfileStore } from "./profile_store.ts";
 import { SessionUsers } from "./session_user.ts";
+import type { TimedInput } from "./timing_window.ts";
 import { WINDOW_INPUTS } from "./user_profile.ts";
 
 /** What the agent does about an impostor alert. */
@@ -61,7 +62,7 @@ export class LiveImpostor {
    * is due. The user is looked up again every window: a terminal now used by
    * another login ends the earlier session (until the kernel reports logins).
    */
-  async onInput(session: string, ttyNr: number, tMs: number, bytes: number): Promise<void> {
+  async onInput(session: string, ttyNr: number, input: TimedInput): Promise<void> {
     const user = this.#users.userOf(session, ttyNr);
     const status = this.#monitor.status(session);
     if (user !== undefined && status?.user !== undefined && status.user !== user) {
@@ -75,7 +76,7 @@ export class LiveImpostor {
     const inputs = (seen ?? 0) + 1;
     this.#inputs.set(session, inputs);
     if (inputs % WINDOW_INPUTS === 0) this.#users.refresh(session, ttyNr);
-    const finding = this.#monitor.observeInput(session, user, tMs, bytes);
+    const finding = this.#monitor.observeInput(session, user, input);
     if (finding === undefined) return;
     if (this.#options.response === "jitter") this.#suspect.add(session);
     await this.#options.emit(impostorAlert(finding, {

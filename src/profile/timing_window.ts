@@ -3,12 +3,14 @@
  * apart without content: fixed log-spaced histograms of the gaps between
  * inputs and of the jump from one gap to the next, the share of pauses, the
  * share of very fast gaps and the share of escape-sized inputs (3–4 bytes:
- * arrow and editing keys, a correction habit). Only times and byte counts go
- * in; nothing here can say which keys were pressed. Consecutive pairs of
- * gaps (both rhythm gaps) add sequence features: the correlation of one
- * log gap with the next (does a slow key follow a slow key?), and how the
- * pairs fall into a 3 × 3 grid of gap classes (fast, medium, slow: which
- * rhythm follows which).
+ * arrow and editing keys, a correction habit). Only times, byte counts and
+ * the probe's shapes go in; nothing here can say which keys were pressed.
+ * Consecutive pairs of gaps (both rhythm gaps) add sequence features: the
+ * correlation of one log gap with the next (does a slow key follow a slow
+ * key?), and how the pairs fall into a 3 × 3 grid of gap classes (fast,
+ * medium, slow: which rhythm follows which). The shape adds one more: the
+ * median gap after an input that ends with Enter, the pause before a new
+ * line's first input.
  *
  * {@linkcode TimingWindow} keeps the last `capacity` inputs of a session and
  * updates in O(1) per input; {@linkcode timingFeatures} turns any summary into
@@ -16,6 +18,7 @@
  *
  * @module
  */
+import { InputShape } from "../score/input_shape.ts";
 
 /** Gaps are binned by log10(ms) from this value… */
 export const GAP_LOG_MIN = 0.5;
@@ -62,10 +65,21 @@ export const FEATURE_NAMES: readonly string[] = [
   "escape_share_sqrt",
   "gap_lag1_correlation",
   ...PAIR_CLASSES.flatMap((a) => PAIR_CLASSES.map((b) => `pair_${a}_${b}_share_sqrt`)),
+  "after_enter_gap_median",
 ];
 
 /** Length of a feature vector. */
 export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** One input as timing sees it: when, how many bytes, what shape; never the bytes themselves. */
+export interface TimedInput {
+  /** Arrival time, ms (non-decreasing within a session). */
+  t: number;
+  /** Bytes in the input. */
+  bytes: number;
+  /** The probe's shape of the chunk (an {@linkcode InputShape} value); absent: not derived. */
+  shape?: number;
+}
 
 /**
  * The sufficient statistics of a run of inputs: what features are computed
@@ -90,6 +104,11 @@ export interface TimingSummary {
   pairSums: Float64Array;
   /** Weighted counts of those pairs per cell of the pair grid (length {@linkcode PAIR_CELLS}). */
   pairCells: Float64Array;
+  /**
+   * Weighted counts per gap bin of the gaps that end right after an Enter
+   * (the pause before a new line's first input; length {@linkcode GAP_BINS}).
+   */
+  afterEnterCounts: Float64Array;
 }
 
 /** Entries of {@linkcode TimingSummary.pairSums}. */
@@ -105,6 +124,7 @@ export function emptyTimingSummary(): TimingSummary {
     pauses: 0,
     pairSums: new Float64Array(PAIR_SUMS),
     pairCells: new Float64Array(PAIR_CELLS),
+    afterEnterCounts: new Float64Array(GAP_BINS),
   };
 }
 
@@ -203,6 +223,7 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   out[k++] = pairCorrelation(pairs, summary.pairSums);
   // The square root evens out the spread of rare and common cells.
   for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(Math.max(0, c) / pairs) : NaN;
+  out[k++] = histogramQuantile(summary.afterEnterCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
   return out;
 }
 
@@ -215,6 +236,9 @@ export function addTimingSummary(into: TimingSummary, other: TimingSummary, weig
   into.pauses += weight * other.pauses;
   for (let i = 0; i < PAIR_SUMS; i++) into.pairSums[i]! += weight * other.pairSums[i]!;
   for (let i = 0; i < PAIR_CELLS; i++) into.pairCells[i]! += weight * other.pairCells[i]!;
+  for (let i = 0; i < GAP_BINS; i++) {
+    into.afterEnterCounts[i]! += weight * other.afterEnterCounts[i]!;
+  }
 }
 
 /** Multiplies every weight of a summary by `factor` (forgetting). */
@@ -226,6 +250,7 @@ export function scaleTimingSummary(summary: TimingSummary, factor: number): void
   summary.pauses *= factor;
   summary.pairSums.forEach((c, i) => summary.pairSums[i] = c * factor);
   summary.pairCells.forEach((c, i) => summary.pairCells[i] = c * factor);
+  summary.afterEnterCounts.forEach((c, i) => summary.afterEnterCounts[i] = c * factor);
 }
 
 /**
@@ -237,18 +262,21 @@ export class TimingWindow {
   readonly #capacity: number;
   readonly #summary = emptyTimingSummary();
   // Per slot: its gap bin, jump bin (-1: none), the earlier gap's bin and
-  // the grid cell of its pair (when it has a jump), whether it was escape-sized.
+  // the grid cell of its pair (when it has a jump), whether it was escape-sized,
+  // whether its gap followed an Enter.
   readonly #gapBin: Int16Array;
   readonly #jumpBin: Int16Array;
   readonly #pairBin: Int16Array;
   readonly #escape: Uint8Array;
   readonly #pairCell: Uint8Array;
+  readonly #afterEnter: Uint8Array;
   #next = 0;
   #size = 0;
   #lastT = NaN;
   #lastRhythmLog = NaN;
   #lastRhythmBin = -1;
   #lastRhythmClass = 0;
+  #lastWasEnter = false;
   #total = 0;
 
   /** A window of at most `capacity` inputs (≥ 2). */
@@ -264,6 +292,7 @@ export class TimingWindow {
     this.#pairBin = new Int16Array(capacity);
     this.#escape = new Uint8Array(capacity);
     this.#pairCell = new Uint8Array(capacity);
+    this.#afterEnter = new Uint8Array(capacity);
   }
 
   /** Inputs in the window now. */
@@ -281,8 +310,8 @@ export class TimingWindow {
     return this.#summary;
   }
 
-  /** Adds one input that arrived at `tMs` with `bytes` bytes (times non-decreasing). */
-  push(tMs: number, bytes: number): void {
+  /** Adds one input (times non-decreasing). */
+  push(input: TimedInput): void {
     if (this.#size === this.#capacity) this.#evict(this.#next);
     else this.#size++;
     const slot = this.#next;
@@ -290,13 +319,16 @@ export class TimingWindow {
     this.#total++;
     const s = this.#summary;
     s.inputs++;
-    const escape = isEscapeSized(bytes) ? 1 : 0;
+    const escape = isEscapeSized(input.bytes) ? 1 : 0;
     s.escapes += escape;
     this.#escape[slot] = escape;
     this.#gapBin[slot] = -1;
     this.#jumpBin[slot] = -1;
-    const gap = tMs - this.#lastT;
-    this.#lastT = tMs;
+    this.#afterEnter[slot] = 0;
+    const gap = input.t - this.#lastT;
+    this.#lastT = input.t;
+    const afterEnter = this.#lastWasEnter;
+    this.#lastWasEnter = input.shape === InputShape.ENTER;
     if (!(gap >= 0)) {
       this.#lastRhythmLog = NaN;
       return;
@@ -305,6 +337,10 @@ export class TimingWindow {
     this.#gapBin[slot] = bin;
     s.gapCounts[bin]!++;
     if (bin >= PAUSE_BIN) s.pauses++;
+    if (afterEnter) {
+      this.#afterEnter[slot] = 1;
+      s.afterEnterCounts[bin]!++;
+    }
     if (gap > RHYTHM_MAX_MS) {
       this.#lastRhythmLog = NaN;
       return;
@@ -348,6 +384,7 @@ export class TimingWindow {
     if (bin >= 0) {
       s.gapCounts[bin]!--;
       if (bin >= PAUSE_BIN) s.pauses--;
+      if (this.#afterEnter[slot] === 1) s.afterEnterCounts[bin]!--;
     }
     const jb = this.#jumpBin[slot]!;
     if (jb >= 0) {

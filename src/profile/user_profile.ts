@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FEATURE_COUNT, timingFeatures, TimingWindow } from "./timing_window.ts";
+import { FEATURE_COUNT, type TimedInput, timingFeatures, TimingWindow } from "./timing_window.ts";
 import { impostorDistance, type ImpostorModel } from "./impostor_model.ts";
 
 /** Inputs in one scored window, and in one enrolment window. */
@@ -83,8 +83,8 @@ export class SessionEnrolment {
   #windows = 0;
 
   /** Adds one input. */
-  push(tMs: number, bytes: number): void {
-    this.#window.push(tMs, bytes);
+  push(input: TimedInput): void {
+    this.#window.push(input);
     const total = this.#window.total;
     if (total < WINDOW_INPUTS || (total - WINDOW_INPUTS) % STRIDE_INPUTS !== 0) return;
     this.#windows++;

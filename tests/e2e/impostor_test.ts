@@ -28,24 +28,27 @@ import {
   SessionEnrolment,
   WINDOW_INPUTS,
 } from "../../src/profile/user_profile.ts";
-import { timingFeatures, TimingWindow } from "../../src/profile/timing_window.ts";
+import { FEATURE_NAMES, timingFeatures, TimingWindow } from "../../src/profile/timing_window.ts";
 import { ProfileStore } from "../../src/profile/profile_store.ts";
 import { loginUidOf, userNameOf } from "../../src/profile/session_user.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 
 const SECRET = "correct-horse-battery-staple-4711";
 const ENROL_SESSION_INPUTS = 250;
 const ENROL_SESSIONS = 2;
 const LIVE_INPUTS = WINDOW_INPUTS + 10;
-// Pauses between sentences last up to a minute; cut to 5 s, no feature changes (pauses count
-// from 1 s, rhythm stops at 3 s, and they are far fewer than the 10 % above the top quantile).
+// Pauses between sentences last up to a minute; cut to 5 s. Only the after-Enter median can change
+// (pauses count from 1 s, rhythm stops at 3 s, and they are far fewer than the 10 % above the top
+// quantile), and the choice of people, the enrolment and the typing all see the same cut.
 const MAX_PAUSE_MS = 5000;
+const AFTER_ENTER = FEATURE_NAMES.indexOf("after_enter_gap_median");
 
 /** The same typing with every pause longer than {@linkcode MAX_PAUSE_MS} cut to it. */
 function shortenPauses(events: InputEvent[]): InputEvent[] {
   let t = 0;
   return events.map((e, i) => {
     if (i > 0) t += Math.min(e.t - events[i - 1]!.t, MAX_PAUSE_MS);
-    return { t, bytes: e.bytes };
+    return { ...e, t };
   });
 }
 
@@ -63,7 +66,7 @@ function enrolmentSessions(events: InputEvent[]): InputEvent[][] {
 
 function windowOf(events: InputEvent[]): Float64Array {
   const window = new TimingWindow(WINDOW_INPUTS);
-  for (const e of events) window.push(e.t, e.bytes);
+  for (const e of events) window.push(e);
   return timingFeatures(window.summary);
 }
 
@@ -86,7 +89,7 @@ async function chooseParticipants(): Promise<{ owner: Participant; impostor: Par
     let profile = emptyProfile("x", 0);
     for (const events of enrolmentSessions(owner.events)) {
       const session = new SessionEnrolment();
-      for (const e of events) session.push(e.t, e.bytes);
+      for (const e of events) session.push(e);
       profile = mergeSession(profile, session, model, 0).profile;
     }
     const later = owner.events.slice(ENROL_SESSIONS * ENROL_SESSION_INPUTS);
@@ -108,12 +111,12 @@ async function chooseParticipants(): Promise<{ owner: Participant; impostor: Par
 
 function writeTrace(path: string, events: InputEvent[]): void {
   const lines = events.map((e) =>
-    JSON.stringify({ t: e.t, session: "pts/900", dir: "in", bytes: e.bytes })
+    JSON.stringify({ t: e.t, session: "pts/900", dir: "in", bytes: e.bytes, shape: e.shape })
   );
   Deno.writeTextFileSync(path, lines.join("\n") + "\n");
 }
 
-/** Types `events` at their own times; 1-byte inputs are the secret's characters. */
+/** Types `events` at their own times; Enter as CR, other 1-byte inputs are the secret's characters. */
 async function typeAt(pty: Pty, events: InputEvent[]): Promise<void> {
   const start = performance.now();
   const t0 = events[0]!.t;
@@ -121,7 +124,8 @@ async function typeAt(pty: Pty, events: InputEvent[]): Promise<void> {
   for (const event of events) {
     const wait = event.t - t0 - (performance.now() - start);
     if (wait > 0) await sleep(wait);
-    if (event.bytes === 3) pty.type("\x1b[D");
+    if (event.shape === InputShape.ENTER) pty.type("\r");
+    else if (event.bytes === 3) pty.type("\x1b[D");
     else if (event.bytes === 4) pty.type("\x1b[3~");
     else pty.type(SECRET[k++ % SECRET.length]!.repeat(event.bytes));
   }
@@ -159,6 +163,11 @@ Deno.test({
         ]);
         assert.equal(enrol.code, 0, enrol.stderr);
       }
+      const enrolledAfterEnter = (() => {
+        using store = ProfileStore.open(db, { readOnly: true });
+        return store.get(user)!.weight[AFTER_ENTER]!;
+      })();
+      assert.ok(enrolledAfterEnter > 0, "replay passes the Enter shapes on");
       const agent = await AgentOnPty.start(
         ["--dry-run", "--profiles", db, "--log-level", "info"],
         "Probe attached",
@@ -212,6 +221,10 @@ Deno.test({
       })();
       assert.ok(afterFirst.sessions >= ENROL_SESSIONS + 1, `${afterFirst.sessions} sessions`);
       assert.ok(afterFirst.impostorAlerts >= 1);
+      assert.ok(
+        afterFirst.weight[AFTER_ENTER]! > enrolledAfterEnter,
+        "the probe's Enter shapes reach the profile",
+      );
 
       // A restarted agent finds the profile; a SIGKILL leaves it intact.
       const second = await AgentOnPty.start(

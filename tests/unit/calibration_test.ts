@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { parseParticipant, toHumanSession } from "../../tools/sessions/human_sessions.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 import { SessionScorer } from "../../src/score/session_scorer.ts";
 import {
   cellsOf,
@@ -96,6 +97,17 @@ Deno.test("presses become a session: modifiers dropped, escape keys 3 bytes, Ent
   assert.ok(ts[4]! > 390 && ts[4]! < 3990, "Enter between the sentences");
   assert.deepEqual(ts.slice(5, 7), [3990, 4240]);
   assert.ok(ts.every((t, i) => i === 0 || t >= ts[i - 1]!), "time order");
+  const { SINGLE, ESCAPE, ENTER } = InputShape;
+  assert.deepEqual(plain.events.map((e) => e.shape), [
+    SINGLE,
+    SINGLE,
+    ESCAPE,
+    SINGLE,
+    ENTER,
+    SINGLE,
+    SINGLE,
+    ENTER,
+  ]);
 });
 
 Deno.test("OpenSSH variant quantizes up to 20 ms and merges presses in one tick", () => {
@@ -103,11 +115,30 @@ Deno.test("OpenSSH variant quantizes up to 20 ms and merges presses in one tick"
   const ssh = toHumanSession(typing, "openssh", seededRandom(1));
   // 1205 and 1213 both arrive at tick 1220: one input of 1 + 3 bytes.
   assert.deepEqual(ssh.events.slice(0, 3), [
-    { t: 0, bytes: 1 },
-    { t: 200, bytes: 4 },
-    { t: 380, bytes: 1 },
+    { t: 0, bytes: 1, shape: InputShape.SINGLE },
+    { t: 200, bytes: 4, shape: InputShape.OTHER },
+    { t: 380, bytes: 1, shape: InputShape.SINGLE },
   ]);
   assert.ok(ssh.events.every((e) => (e.t + 1020) % 20 === 0));
+});
+
+Deno.test("OpenSSH variant shapes a merged chunk as the probe would: Enter last, else ESC first", () => {
+  const typing = {
+    participant: "7",
+    sentences: [
+      // One gap of 5 ms: Enter 5 ms after the last key, in the same tick.
+      [{ t: 1000, bytes: 1 }, { t: 1005, bytes: 1 }],
+      // An arrow and a key in one tick, then a key in a later one.
+      [{ t: 3001, bytes: 3 }, { t: 3003, bytes: 1 }, { t: 3050, bytes: 1 }],
+    ],
+  };
+  const ssh = toHumanSession(typing, "openssh", seededRandom(1));
+  assert.deepEqual(ssh.events.slice(0, 3), [
+    { t: 0, bytes: 1, shape: InputShape.SINGLE },
+    { t: 20, bytes: 2, shape: InputShape.ENTER },
+    { t: 2020, bytes: 4, shape: InputShape.ESCAPE },
+  ]);
+  assert.equal(ssh.events.at(-1)!.shape, InputShape.ENTER);
 });
 
 Deno.test("jittered variant delays each key by 0-15 ms and keeps order", () => {

@@ -3,6 +3,8 @@ import { parseReplayArgs } from "../../src/cli/replay_command.ts";
 import { replay } from "../../src/pipeline/replay.ts";
 import { ImpostorMonitor } from "../../src/profile/impostor_monitor.ts";
 import { ProfileStore } from "../../src/profile/profile_store.ts";
+import { FEATURE_NAMES } from "../../src/profile/timing_window.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 import { UsageError } from "../../src/errors.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 
@@ -16,7 +18,10 @@ function ghostHunter(...args: string[]) {
   return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
-/** A trace of `inputs` inputs of one session: log-normal gaps around `medianMs`, some pauses. */
+/**
+ * A trace of `inputs` inputs of one session: log-normal gaps around
+ * `medianMs`, some pauses, an Enter every 25 inputs.
+ */
 function trace(path: string, medianMs: number, inputs: number, seed: number): void {
   const random = seededRandom(seed);
   let t = 0;
@@ -24,7 +29,8 @@ function trace(path: string, medianMs: number, inputs: number, seed: number): vo
   for (let i = 0; i < inputs; i++) {
     const z = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
     t += medianMs * Math.exp(0.5 * z) + (random.next() < 0.04 ? 2000 : 0);
-    lines.push(JSON.stringify({ t, session: "pts/4", dir: "in", bytes: 1, uid: 0 }));
+    const shape = i % 25 === 24 ? InputShape.ENTER : InputShape.SINGLE;
+    lines.push(JSON.stringify({ t, session: "pts/4", dir: "in", bytes: 1, uid: 0, shape }));
   }
   Deno.writeTextFileSync(path, lines.join("\n") + "\n");
 }
@@ -45,6 +51,11 @@ Deno.test("replay --profiles --enrol builds a profile; then another typist's tra
         "--enrol",
       );
       assert.equal(enrol.code, 0, enrol.stderr);
+    }
+    {
+      using store = ProfileStore.open(db, { readOnly: true });
+      const afterEnter = store.get("alice")!.mean[FEATURE_NAMES.indexOf("after_enter_gap_median")]!;
+      assert.ok(Number.isFinite(afterEnter), "replay passes the input shapes on");
     }
     trace(`${dir}/other.jsonl`, 330, 400, 10);
     trace(`${dir}/own.jsonl`, 160, 400, 11);

@@ -4,6 +4,8 @@ import { impostorAlert } from "../../src/profile/impostor_alert.ts";
 import type { SessionRecord } from "../../src/profile/profile_store.ts";
 import type { UserProfile } from "../../src/profile/user_profile.ts";
 import { WINDOW_INPUTS } from "../../src/profile/user_profile.ts";
+import { FEATURE_NAMES } from "../../src/profile/timing_window.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 
 class MapSource implements ProfileSource {
@@ -46,7 +48,7 @@ function typeSession(
 ) {
   const findings = [];
   for (const e of events) {
-    const finding = monitor.observeInput(session, user, e.t, e.bytes);
+    const finding = monitor.observeInput(session, user, e);
     if (finding !== undefined) findings.push(finding);
   }
   return findings;
@@ -94,6 +96,26 @@ Deno.test("Another person's timing raises one finding; the owner's own session d
   assert.equal(source.profiles.get("alice")!.sessions, 4);
 });
 
+Deno.test("The pause after Enter, from the inputs' shapes, reaches the profile", () => {
+  const source = new MapSource();
+  const monitor = new ImpostorMonitor({ profiles: source, maxSessions: 16 });
+  let t = 0;
+  for (let i = 0; i < 2 * WINDOW_INPUTS; i++) {
+    const lineEnd = i % 20 === 19;
+    monitor.observeInput("pts/1", "alice", {
+      t,
+      bytes: 1,
+      shape: lineEnd ? InputShape.ENTER : InputShape.SINGLE,
+    });
+    t += lineEnd ? 1500 : 180 + (i % 3) * 15;
+  }
+  monitor.endSession("pts/1");
+  const afterEnter = source.profiles.get("alice")!.mean[
+    FEATURE_NAMES.indexOf("after_enter_gap_median")
+  ]!;
+  assert.ok(Math.abs(afterEnter - Math.log10(1500)) <= 0.025, `${afterEnter}`);
+});
+
 Deno.test("A session alerted as automation updates no profile", () => {
   const { source, monitor } = enrolled();
   const saves = source.records.length;
@@ -109,8 +131,8 @@ Deno.test("One user on two terminals at once: both sessions are scored and both 
   const a = owner(400, 80);
   const b = owner(400, 81);
   for (let i = 0; i < 400; i++) {
-    assert.equal(monitor.observeInput("pts/5", "alice", a[i]!.t, a[i]!.bytes), undefined);
-    assert.equal(monitor.observeInput("pts/6", "alice", b[i]!.t, b[i]!.bytes), undefined);
+    assert.equal(monitor.observeInput("pts/5", "alice", a[i]!), undefined);
+    assert.equal(monitor.observeInput("pts/6", "alice", b[i]!), undefined);
   }
   monitor.endSession("pts/5");
   monitor.endSession("pts/6");

@@ -227,42 +227,48 @@ Deno.test("Export and import round-trip every profile", () => {
   assert.deepEqual(parseProfileExport(text, "x.json"), profiles);
 });
 
-/** The features of the first build, before the pair features: what older databases and exports hold. */
-const FIRST_FEATURES = FEATURE_NAMES.slice(0, 17);
+/**
+ * Features of older builds, what their databases and exports hold: the first
+ * build's 17, then 27 with the pair features (before the after-Enter median).
+ */
+const OLDER_FEATURE_COUNTS = [17, 27];
 
 Deno.test("A profile saved by an older build, without the newer features, reads as not learnt for them", () => {
-  const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
-  try {
-    const path = `${dir}/p.db`;
-    {
-      using writer = ProfileStore.open(path);
-      writer.save(profile("alice", 3), { endedAt: 1, inputs: 900, outcome: "merged" });
-    }
-    const names = FIRST_FEATURES.map((n) => `'${n}'`).join(",");
-    sqlite3(path, `DELETE FROM profile_features WHERE feature NOT IN (${names})`);
-    using store = ProfileStore.open(path);
-    const alice = store.get("alice")!;
-    const expected = profile("alice", 3);
-    FEATURE_NAMES.forEach((name, f) => {
-      const old = FIRST_FEATURES.includes(name);
-      assert.deepEqual(alice.mean[f], old ? expected.mean[f] : NaN, name);
-      assert.equal(alice.weight[f], old ? expected.weight[f] : 0, name);
-    });
-    const doc = exportProfiles([expected]);
-    for (
-      const p of doc.profiles as {
-        mean: Record<string, unknown>;
-        weight: Record<string, unknown>;
-      }[]
-    ) {
-      for (const name of FEATURE_NAMES.slice(17)) {
-        delete p.mean[name];
-        delete p.weight[name];
+  for (const count of OLDER_FEATURE_COUNTS) {
+    const known = FEATURE_NAMES.slice(0, count);
+    const dir = Deno.makeTempDirSync({ prefix: "gh-profiles-" });
+    try {
+      const path = `${dir}/p.db`;
+      {
+        using writer = ProfileStore.open(path);
+        writer.save(profile("alice", 3), { endedAt: 1, inputs: 900, outcome: "merged" });
       }
+      const names = known.map((n) => `'${n}'`).join(",");
+      sqlite3(path, `DELETE FROM profile_features WHERE feature NOT IN (${names})`);
+      using store = ProfileStore.open(path);
+      const alice = store.get("alice")!;
+      const expected = profile("alice", 3);
+      FEATURE_NAMES.forEach((name, f) => {
+        const old = known.includes(name);
+        assert.deepEqual(alice.mean[f], old ? expected.mean[f] : NaN, `${count}: ${name}`);
+        assert.equal(alice.weight[f], old ? expected.weight[f] : 0, `${count}: ${name}`);
+      });
+      const doc = exportProfiles([expected]);
+      for (
+        const p of doc.profiles as {
+          mean: Record<string, unknown>;
+          weight: Record<string, unknown>;
+        }[]
+      ) {
+        for (const name of FEATURE_NAMES.slice(count)) {
+          delete p.mean[name];
+          delete p.weight[name];
+        }
+      }
+      assert.deepEqual(parseProfileExport(JSON.stringify(doc), "old.json"), [alice]);
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
     }
-    assert.deepEqual(parseProfileExport(JSON.stringify(doc), "old.json"), [alice]);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
   }
 });
 

@@ -4,6 +4,8 @@ import {
   FEATURE_COUNT,
   FEATURE_NAMES,
   GAP_BINS,
+  GAP_LOG_MAX,
+  GAP_LOG_MIN,
   gapBin,
   histogramQuantile,
   JUMP_BINS,
@@ -17,10 +19,12 @@ import {
   timingFeatures,
   TimingWindow,
 } from "../../src/profile/timing_window.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 
 interface Input {
   t: number;
   bytes: number;
+  shape?: number;
 }
 
 /** Slow reference: the summary of the last `capacity` inputs, built from scratch. */
@@ -30,6 +34,7 @@ function reference(inputs: readonly Input[], capacity: number) {
   const jumpCounts = new Float64Array(JUMP_BINS);
   const pairSums = new Float64Array(5);
   const pairCells = new Float64Array(PAIR_CELLS);
+  const afterEnterCounts = new Float64Array(GAP_BINS);
   let escapes = 0;
   let pauses = 0;
   for (let i = start; i < inputs.length; i++) {
@@ -38,6 +43,8 @@ function reference(inputs: readonly Input[], capacity: number) {
     const gap = inputs[i]!.t - inputs[i - 1]!.t;
     gapCounts[gapBin(gap)]!++;
     if (gap >= PAUSE_MS) pauses++;
+    // The Enter before may lie before the window, as the live window also remembers it.
+    if (inputs[i - 1]!.shape === InputShape.ENTER) afterEnterCounts[gapBin(gap)]!++;
     // A jump needs this gap and the one before to be rhythm gaps; both gaps
     // may reach back before the window, as the live window also remembers them.
     if (i < 2 || gap > RHYTHM_MAX_MS) continue;
@@ -53,34 +60,39 @@ function reference(inputs: readonly Input[], capacity: number) {
     jumpCounts,
     pairSums,
     pairCells,
+    afterEnterCounts,
     escapes,
     pauses,
     inputs: inputs.length - start,
   };
 }
 
+const shapes = fc.option(fc.constantFrom(...Object.values(InputShape)), { nil: undefined });
+
 const inputs = fc.array(
   fc.record({
     gap: fc.oneof(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 20_000 })),
     bytes: fc.integer({ min: 1, max: 6 }),
+    shape: shapes,
   }),
   { minLength: 0, maxLength: 400 },
 ).map((raw) => {
   let t = 0;
-  return raw.map((r) => ({ t: t += r.gap, bytes: r.bytes }));
+  return raw.map((r): Input => ({ t: t += r.gap, bytes: r.bytes, shape: r.shape }));
 });
 
 Deno.test("A sliding timing window equals its last inputs summarised from scratch", () => {
   fc.assert(
     fc.property(inputs, fc.integer({ min: 2, max: 250 }), (events, capacity) => {
       const window = new TimingWindow(capacity);
-      for (const e of events) window.push(e.t, e.bytes);
+      for (const e of events) window.push(e);
       const expected = reference(events, capacity);
       const s = window.summary;
       assert.deepEqual([...s.gapCounts], [...expected.gapCounts]);
       assert.deepEqual([...s.jumpCounts], [...expected.jumpCounts]);
       assert.deepEqual([...s.pairSums], [...expected.pairSums]);
       assert.deepEqual([...s.pairCells], [...expected.pairCells]);
+      assert.deepEqual([...s.afterEnterCounts], [...expected.afterEnterCounts]);
       assert.equal(s.escapes, expected.escapes);
       assert.equal(s.pauses, expected.pauses);
       assert.equal(s.inputs, expected.inputs);
@@ -150,7 +162,9 @@ Deno.test("The pair correlation from running sums equals Pearson's correlation o
 Deno.test("Alternating fast and slow keys: negative pair correlation, and the grid sees only switches", () => {
   const w = new TimingWindow(200);
   let t = 0;
-  for (let i = 0; i < 200; i++) w.push(t += i % 2 === 0 ? 80 + (i % 5) : 400 + (i % 7), 1);
+  for (let i = 0; i < 200; i++) {
+    w.push({ t: t += i % 2 === 0 ? 80 + (i % 5) : 400 + (i % 7), bytes: 1 });
+  }
   const features = timingFeatures(w.summary);
   const at = (name: string) => features[FEATURE_NAMES.indexOf(name)]!;
   assert.ok(at("gap_lag1_correlation") < -0.9, `${at("gap_lag1_correlation")}`);
@@ -161,7 +175,9 @@ Deno.test("Alternating fast and slow keys: negative pair correlation, and the gr
   // Slow runs then fast runs: slow keys follow slow keys.
   const runs = new TimingWindow(200);
   t = 0;
-  for (let i = 0; i < 200; i++) runs.push(t += Math.floor(i / 10) % 2 === 0 ? 80 : 400, 1);
+  for (let i = 0; i < 200; i++) {
+    runs.push({ t: t += Math.floor(i / 10) % 2 === 0 ? 80 : 400, bytes: 1 });
+  }
   const r = timingFeatures(runs.summary)[FEATURE_NAMES.indexOf("gap_lag1_correlation")]!;
   assert.ok(r > 0.7, `${r}`);
 });
@@ -176,7 +192,7 @@ Deno.test("An empty histogram has no quantile, and features say so with NaN", ()
 Deno.test("Features follow the typing: slower typing, higher gap quantiles; arrows raise the escape share", () => {
   const typed = (gapMs: number, bytes: number) => {
     const w = new TimingWindow(200);
-    for (let i = 0; i < 200; i++) w.push(i * gapMs + (i % 3) * 7, bytes);
+    for (let i = 0; i < 200; i++) w.push({ t: i * gapMs + (i % 3) * 7, bytes });
     return timingFeatures(w.summary);
   };
   const fast = typed(120, 1);
@@ -193,9 +209,60 @@ Deno.test("A timing window refuses a capacity below 2", () => {
 
 Deno.test("A cleared window starts afresh", () => {
   const w = new TimingWindow(5);
-  for (let i = 0; i < 9; i++) w.push(i * 100, 1);
+  for (let i = 0; i < 9; i++) w.push({ t: i * 100, bytes: 1 });
   w.clear();
-  w.push(5000, 1);
+  w.push({ t: 5000, bytes: 1 });
   assert.equal(w.size, 1);
   assert.equal(w.summary.gapCounts.reduce((a, b) => a + b, 0), 0);
+});
+
+const AFTER_ENTER = FEATURE_NAMES.indexOf("after_enter_gap_median");
+
+Deno.test("The running after-Enter median lies in the bin of the median of the window's after-Enter gaps", () => {
+  const width = (GAP_LOG_MAX - GAP_LOG_MIN) / GAP_BINS;
+  fc.assert(
+    fc.property(inputs, fc.integer({ min: 2, max: 250 }), (events, capacity) => {
+      const window = new TimingWindow(capacity);
+      for (const e of events) window.push(e);
+      const got = timingFeatures(window.summary)[AFTER_ENTER]!;
+      // Slow reference: the gaps after an Enter among the last `capacity` inputs, sorted.
+      const gaps: number[] = [];
+      for (let i = Math.max(1, events.length - capacity); i < events.length; i++) {
+        if (events[i - 1]!.shape === InputShape.ENTER) gaps.push(events[i]!.t - events[i - 1]!.t);
+      }
+      gaps.sort((a, b) => a - b);
+      if (gaps.length === 0) {
+        assert.ok(Number.isNaN(got), `${got} without any gap after Enter`);
+        return;
+      }
+      // The lower median's bin: the first bin holding half of the gaps.
+      const bin = gapBin(gaps[Math.ceil(gaps.length / 2) - 1]!);
+      const low = GAP_LOG_MIN + bin * width;
+      assert.ok(
+        got >= low - 1e-9 && got <= low + width + 1e-9,
+        `${got} is not in bin ${bin} of ${JSON.stringify(gaps)}`,
+      );
+    }),
+    { numRuns: 500 },
+  );
+});
+
+Deno.test("The after-Enter median is the pause before a new line, whatever the other gaps", () => {
+  const typed = (pauseMs: number, shape: number | undefined) => {
+    const w = new TimingWindow(200);
+    let t = 0;
+    for (let i = 0; i < 200; i++) {
+      const lineEnd = i % 20 === 19;
+      w.push({ t, bytes: 1, shape: lineEnd ? shape : InputShape.SINGLE });
+      t += lineEnd ? pauseMs : 150 + (i % 4) * 20;
+    }
+    return timingFeatures(w.summary);
+  };
+  const quick = typed(600, InputShape.ENTER)[AFTER_ENTER]!;
+  const slow = typed(2400, InputShape.ENTER)[AFTER_ENTER]!;
+  assert.ok(Math.abs(quick - Math.log10(600)) <= 0.025, `${quick}`);
+  assert.ok(Math.abs(slow - Math.log10(2400)) <= 0.025, `${slow}`);
+  // Without shapes (an older trace) or without Enter, there is nothing to say.
+  assert.ok(Number.isNaN(typed(600, undefined)[AFTER_ENTER]!));
+  assert.ok(Number.isNaN(typed(600, InputShape.OTHER)[AFTER_ENTER]!));
 });

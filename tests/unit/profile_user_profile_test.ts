@@ -12,13 +12,17 @@ import {
   WINDOW_INPUTS,
 } from "../../src/profile/user_profile.ts";
 import { DEFAULT_IMPOSTOR_MODEL } from "../../src/profile/default_model.ts";
-import { FEATURE_COUNT } from "../../src/profile/timing_window.ts";
+import { FEATURE_COUNT, FEATURE_NAMES } from "../../src/profile/timing_window.ts";
+import { impostorDistance } from "../../src/profile/impostor_model.ts";
+import { InputShape } from "../../src/score/input_shape.ts";
 
 /** A session of `inputs` inputs typed at a steady `gapMs` with a little rhythm. */
 function typed(inputs: number, gapMs: number): SessionEnrolment {
   const session = new SessionEnrolment();
   let t = 0;
-  for (let i = 0; i < inputs; i++) session.push(t += gapMs + ((i * 37) % 5) * gapMs / 10, 1);
+  for (let i = 0; i < inputs; i++) {
+    session.push({ t: t += gapMs + ((i * 37) % 5) * gapMs / 10, bytes: 1 });
+  }
   return session;
 }
 
@@ -62,6 +66,25 @@ Deno.test("Old windows are forgotten by half every half-life of inputs", () => {
   const expected = (0.5 * before + slow.windows * slow.mean()[0]!) / (0.5 + slow.windows);
   assert.ok(Math.abs(profile.mean[0]! - expected) < 1e-9, `${profile.mean[0]} vs ${expected}`);
   assert.ok(Math.abs(profile.weight[0]! - (0.5 + slow.windows)) < 1e-9);
+});
+
+Deno.test("A profile without the after-Enter median (an older build's) still scores, and learns it from the next session", () => {
+  const afterEnter = FEATURE_NAMES.indexOf("after_enter_gap_median");
+  const old = mergeSession(emptyProfile("erin", 0), typed(2 * WINDOW_INPUTS, 150), model, 1)
+    .profile;
+  assert.ok(Number.isNaN(old.mean[afterEnter]!) && old.weight[afterEnter] === 0);
+  const lines = new SessionEnrolment();
+  let t = 0;
+  for (let i = 0; i < 2 * WINDOW_INPUTS; i++) {
+    const lineEnd = i % 20 === 19;
+    lines.push({ t, bytes: 1, shape: lineEnd ? InputShape.ENTER : InputShape.SINGLE });
+    t += lineEnd ? 2000 : 150 + ((i * 37) % 5) * 15;
+  }
+  const distance = impostorDistance(old.mean, lines.mean(), model);
+  assert.ok(Number.isFinite(distance), `${distance}`);
+  const next = mergeSession(old, lines, model, 2).profile;
+  assert.equal(next.mean[afterEnter], lines.mean()[afterEnter]);
+  assert.equal(next.weight[afterEnter], lines.windows);
 });
 
 Deno.test("Sessions beyond the bound mark the account shared; the owner's own do not", () => {

@@ -11,14 +11,17 @@
  *
  * @module
  */
+import { InputShape, shapeOf } from "../../src/score/input_shape.ts";
 import { type SeededRandom, seededRandom } from "./seeded_random.ts";
 
-/** One input event of a session: when (ms) and how many bytes. */
+/** One input event of a session: when (ms), how many bytes, and its shape where known. */
 export interface InputEvent {
   /** Arrival time in ms from the session's first input. */
   t: number;
   /** Bytes in this input (≥ 1). */
   bytes: number;
+  /** The shape the probe would derive (an {@linkcode InputShape} value); absent: not derived. */
+  shape?: number;
 }
 
 /** How key presses become terminal input. */
@@ -188,16 +191,24 @@ export function parseParticipant(
  * Turns one participant's presses into a session: an Enter (1 byte) ends
  * each sentence, one of that sentence's own press-to-press gaps after its
  * last press (drawn with `random`); all presses are put in time order, then
- * the variant's transport applies.
+ * the variant's transport applies. Each input carries the shape the probe
+ * would derive: a key press, an escape sequence, Enter, or (presses merged
+ * by the OpenSSH clock) whatever the merged chunk's first and last byte say.
  */
 export function toHumanSession(
   typing: ParticipantTyping,
   variant: HumanVariant,
   random: SeededRandom,
 ): HumanSession {
-  const presses: KeyPress[] = [];
+  const presses: InputEvent[] = [];
   typing.sentences.forEach((sentence, index) => {
-    presses.push(...sentence);
+    for (const p of sentence) {
+      presses.push({
+        t: p.t,
+        bytes: p.bytes,
+        shape: p.bytes > 1 ? InputShape.ESCAPE : InputShape.SINGLE,
+      });
+    }
     const last = sentence[sentence.length - 1]!;
     let gap = 188;
     if (sentence.length >= 2) {
@@ -206,7 +217,7 @@ export function toHumanSession(
     }
     const next = typing.sentences[index + 1]?.[0]?.t;
     const enterAt = next === undefined || last.t + gap < next ? last.t + gap : (last.t + next) / 2;
-    presses.push({ t: enterAt, bytes: 1 });
+    presses.push({ t: enterAt, bytes: 1, shape: InputShape.ENTER });
   });
   // A few sentences end with a stray press made during the next sentence:
   // the terminal sees every press in time order.
@@ -214,7 +225,7 @@ export function toHumanSession(
   let events: InputEvent[];
   switch (variant) {
     case "plain":
-      events = presses.map((p) => ({ t: p.t, bytes: p.bytes }));
+      events = presses;
       break;
     case "openssh":
       events = quantize(presses, OPENSSH_TICK_MS);
@@ -239,25 +250,39 @@ export async function loadHumanSessions(
 
 /**
  * OpenSSH ≥ 9.5 sends keystrokes on a fixed clock: each arrival moves up to
- * the next tick, and presses in the same tick arrive as one input.
+ * the next tick, and presses in the same tick arrive as one input, shaped
+ * by the probe's rule from its length, first byte and last byte.
  */
-function quantize(presses: KeyPress[], tickMs: number): InputEvent[] {
+function quantize(presses: readonly InputEvent[], tickMs: number): InputEvent[] {
   const events: InputEvent[] = [];
+  let first: number | undefined;
   for (const press of presses) {
     const t = Math.ceil(press.t / tickMs) * tickMs;
     const last = events[events.length - 1];
     if (last !== undefined && last.t === t) {
       last.bytes += press.bytes;
+      last.shape = shapeOf(last.bytes, firstByteOf(first), lastByteOf(press.shape));
     } else {
-      events.push({ t, bytes: press.bytes });
+      events.push({ t, bytes: press.bytes, shape: press.shape });
+      first = press.shape;
     }
   }
   return events;
 }
 
+// Stand-ins for the keys of this sample (letters, escape sequences, Enter):
+// the shape rule reads only whether a chunk starts with ESC and ends with CR.
+function firstByteOf(shape: number | undefined): number {
+  return shape === InputShape.ESCAPE ? 0x1b : 0x61;
+}
+
+function lastByteOf(shape: number | undefined): number {
+  return shape === InputShape.ENTER ? 0x0d : 0x61;
+}
+
 /** Adds a uniform network delay in [0, maxMs) per key, keeping key order. */
 function jitter(
-  presses: KeyPress[],
+  presses: readonly InputEvent[],
   maxMs: number,
   random: SeededRandom,
 ): InputEvent[] {
@@ -265,7 +290,7 @@ function jitter(
   let previous = -Infinity;
   for (const press of presses) {
     const t = Math.max(press.t + random.uniform(0, maxMs), previous);
-    events.push({ t, bytes: press.bytes });
+    events.push({ ...press, t });
     previous = t;
   }
   return events;
