@@ -22,6 +22,8 @@ import type { UserProfile } from "../src/profile/user_profile.ts";
 import { DEFAULT_IMPOSTOR_MODEL } from "../src/profile/default_model.ts";
 import { ProfileStore, SESSION_HISTORY } from "../src/profile/profile_store.ts";
 import { exportProfiles } from "../src/profile/profile_export.ts";
+import { PAUSE_MS } from "../src/profile/timing_window.ts";
+import { InputShape } from "../src/score/input_shape.ts";
 
 const INPUTS = 200_000;
 const MEMORY_SESSIONS = 5_000;
@@ -46,14 +48,19 @@ function best(run: () => void): number {
   return fastest;
 }
 
-const typing = syntheticHumanTyping({ inputs: INPUTS, seed: 7 });
+// The input before each pause ends a line, so every feature (the pause after Enter too) is
+// learnt, stored and timed.
+const typing = syntheticHumanTyping({ inputs: INPUTS, seed: 7 }).map((e, i, all) => ({
+  ...e,
+  shape: (all[i + 1]?.t ?? Infinity) - e.t >= PAUSE_MS ? InputShape.ENTER : InputShape.SINGLE,
+}));
 
 /** A profile built from `sessions` sessions of 600 inputs of the synthetic typist. */
 function builtProfile(user: string, sessions: number): UserProfile {
   let profile = emptyProfile(user, 0);
   for (let s = 0; s < sessions; s++) {
     const session = new SessionEnrolment();
-    for (const e of typing.slice(s * 600, (s + 1) * 600)) session.push(e.t, e.bytes);
+    for (const e of typing.slice(s * 600, (s + 1) * 600)) session.push(e);
     profile = mergeSession(profile, session, DEFAULT_IMPOSTOR_MODEL, s).profile;
   }
   return profile;
@@ -69,7 +76,7 @@ const scorerMs = best(() => {
 });
 const monitorMs = best(() => {
   const monitor = new ImpostorMonitor({ profiles: source, maxSessions: 1 });
-  for (const e of typing) monitor.observeInput("pts/1", "alice", e.t, e.bytes);
+  for (const e of typing) monitor.observeInput("pts/1", "alice", e);
 });
 
 // Bytes per session.
@@ -84,7 +91,7 @@ const scorerBytes = (usedBytes() - beforeScorers) / MEMORY_SESSIONS;
 const beforeMonitor = usedBytes();
 const monitor = new ImpostorMonitor({ profiles: source, maxSessions: MEMORY_SESSIONS });
 for (let s = 0; s < MEMORY_SESSIONS; s++) {
-  for (const e of typing.slice(0, 300)) monitor.observeInput(`pts/${s}`, "alice", e.t, e.bytes);
+  for (const e of typing.slice(0, 300)) monitor.observeInput(`pts/${s}`, "alice", e);
 }
 const monitorBytes = (usedBytes() - beforeMonitor) / MEMORY_SESSIONS;
 if (monitor.sessionCount !== MEMORY_SESSIONS || scorers.length !== MEMORY_SESSIONS) {
