@@ -227,32 +227,6 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   return out;
 }
 
-/** Adds `weight` × `other` into `into` (both summaries). */
-export function addTimingSummary(into: TimingSummary, other: TimingSummary, weight = 1): void {
-  for (let i = 0; i < GAP_BINS; i++) into.gapCounts[i]! += weight * other.gapCounts[i]!;
-  for (let i = 0; i < JUMP_BINS; i++) into.jumpCounts[i]! += weight * other.jumpCounts[i]!;
-  into.inputs += weight * other.inputs;
-  into.escapes += weight * other.escapes;
-  into.pauses += weight * other.pauses;
-  for (let i = 0; i < PAIR_SUMS; i++) into.pairSums[i]! += weight * other.pairSums[i]!;
-  for (let i = 0; i < PAIR_CELLS; i++) into.pairCells[i]! += weight * other.pairCells[i]!;
-  for (let i = 0; i < GAP_BINS; i++) {
-    into.afterEnterCounts[i]! += weight * other.afterEnterCounts[i]!;
-  }
-}
-
-/** Multiplies every weight of a summary by `factor` (forgetting). */
-export function scaleTimingSummary(summary: TimingSummary, factor: number): void {
-  summary.gapCounts.forEach((c, i) => summary.gapCounts[i] = c * factor);
-  summary.jumpCounts.forEach((c, i) => summary.jumpCounts[i] = c * factor);
-  summary.inputs *= factor;
-  summary.escapes *= factor;
-  summary.pauses *= factor;
-  summary.pairSums.forEach((c, i) => summary.pairSums[i] = c * factor);
-  summary.pairCells.forEach((c, i) => summary.pairCells[i] = c * factor);
-  summary.afterEnterCounts.forEach((c, i) => summary.afterEnterCounts[i] = c * factor);
-}
-
 /**
  * The last `capacity` inputs of a session as a {@linkcode TimingSummary},
  * updated in O(1) per input: each input's contribution is kept in a ring and
