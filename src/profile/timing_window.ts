@@ -83,18 +83,19 @@ export interface TimedInput {
 
 /**
  * The sufficient statistics of a run of inputs: what features are computed
- * from, and what a profile accumulates (with decay) across sessions.
+ * from. Counts only ever go up by one and back down, so integer arrays hold
+ * them (half the bytes of doubles, per tracked session).
  */
 export interface TimingSummary {
-  /** Weighted counts of gaps per log bin (length {@linkcode GAP_BINS}). */
-  gapCounts: Float64Array;
-  /** Weighted counts of jumps per bin (length {@linkcode JUMP_BINS}). */
-  jumpCounts: Float64Array;
-  /** Weight of inputs (each input counts 1 before decay). */
+  /** Counts of gaps per log bin (length {@linkcode GAP_BINS}). */
+  gapCounts: Uint32Array;
+  /** Counts of jumps per bin (length {@linkcode JUMP_BINS}). */
+  jumpCounts: Uint32Array;
+  /** Inputs. */
   inputs: number;
-  /** Weight of escape-sized inputs (3–4 bytes). */
+  /** Escape-sized inputs (3–4 bytes). */
   escapes: number;
-  /** Weight of gaps of at least {@linkcode PAUSE_MS}. */
+  /** Gaps of at least {@linkcode PAUSE_MS}. */
   pauses: number;
   /**
    * Sums over pairs of consecutive rhythm gaps (the pairs behind
@@ -102,13 +103,13 @@ export interface TimingSummary {
    * y², xy. Bin indices are integers, so a sliding window's sums stay exact.
    */
   pairSums: Float64Array;
-  /** Weighted counts of those pairs per cell of the pair grid (length {@linkcode PAIR_CELLS}). */
-  pairCells: Float64Array;
+  /** Counts of those pairs per cell of the pair grid (length {@linkcode PAIR_CELLS}). */
+  pairCells: Uint32Array;
   /**
-   * Weighted counts per gap bin of the gaps that end right after an Enter
+   * Counts per gap bin of the gaps that end right after an Enter
    * (the pause before a new line's first input; length {@linkcode GAP_BINS}).
    */
-  afterEnterCounts: Float64Array;
+  afterEnterCounts: Uint32Array;
 }
 
 /** Entries of {@linkcode TimingSummary.pairSums}. */
@@ -117,14 +118,14 @@ const PAIR_SUMS = 5;
 /** An empty summary. */
 export function emptyTimingSummary(): TimingSummary {
   return {
-    gapCounts: new Float64Array(GAP_BINS),
-    jumpCounts: new Float64Array(JUMP_BINS),
+    gapCounts: new Uint32Array(GAP_BINS),
+    jumpCounts: new Uint32Array(JUMP_BINS),
     inputs: 0,
     escapes: 0,
     pauses: 0,
     pairSums: new Float64Array(PAIR_SUMS),
-    pairCells: new Float64Array(PAIR_CELLS),
-    afterEnterCounts: new Float64Array(GAP_BINS),
+    pairCells: new Uint32Array(PAIR_CELLS),
+    afterEnterCounts: new Uint32Array(GAP_BINS),
   };
 }
 
@@ -161,13 +162,13 @@ export function isEscapeSized(bytes: number): boolean {
  * interpolated linearly inside the bin; NaN when the histogram is empty.
  */
 export function histogramQuantile(
-  counts: Float64Array,
+  counts: ArrayLike<number>,
   q: number,
   low: number,
   high: number,
 ): number {
   let total = 0;
-  for (const c of counts) total += c;
+  for (let i = 0; i < counts.length; i++) total += counts[i]!;
   if (total <= 0) return NaN;
   const width = (high - low) / counts.length;
   const target = q * total;
@@ -217,12 +218,12 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   });
   out[k++] = gaps > 0 ? summary.pauses / gaps : NaN;
   out[k++] = gaps > 0 ? fast / gaps : NaN;
-  out[k++] = summary.inputs > 0 ? Math.sqrt(Math.max(0, summary.escapes) / summary.inputs) : NaN;
+  out[k++] = summary.inputs > 0 ? Math.sqrt(summary.escapes / summary.inputs) : NaN;
   let pairs = 0;
   for (const c of summary.jumpCounts) pairs += c;
   out[k++] = pairCorrelation(pairs, summary.pairSums);
   // The square root evens out the spread of rare and common cells.
-  for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(Math.max(0, c) / pairs) : NaN;
+  for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(c / pairs) : NaN;
   out[k++] = histogramQuantile(summary.afterEnterCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
   return out;
 }
