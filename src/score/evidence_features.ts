@@ -26,9 +26,13 @@
  * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
  * repeat group), its repeats are skipped until the run breaks: a different
  * gesture (Enter ends every command line) or a gap off the key's beat
- * (more than 30 ms from a whole number of periods); a glitch (a repeat
- * off the beat, repeats delivered as one chunk) lets the run resume from
- * a gap in the period band within two inputs.
+ * (more than 20 ms from a whole number of periods, the period being the
+ * run's mean so far: a 20 ms clock turns a 33 ms period into gaps of 20
+ * and 40 ms that each sit within 13 ms of it); a glitch (a repeat off the
+ * beat, repeats delivered as one chunk) lets the run resume from that very
+ * input when its gap is in the period band (as a new period), never from
+ * a later one: a program whose delays are drawn at random would otherwise
+ * resume after every long draw and never show a repeat delay again.
  *
  * @module
  */
@@ -93,9 +97,9 @@ export const HELD_DELAY_MS = [150, 800] as const;
 export const HELD_PERIOD_MS = [5, 110] as const;
 
 /** A broken run resumes within this many inputs from a gap of its period band. */
-export const HELD_RESUME_INPUTS = 2;
+export const HELD_RESUME_INPUTS = 1;
 /** Slack on a repeat's beat, ms (a late repeat, network jitter, a 20 ms clock). */
-export const HELD_SLACK_MS = 30;
+export const HELD_SLACK_MS = 20;
 
 /** A skipped input (an output event, or a held key's repeat) has no cells. */
 export const SKIPPED = -1;
@@ -124,7 +128,10 @@ export class EvidenceFeatures {
   #log3 = Number.NaN;
   #gesture: Gesture | undefined;
   #group1 = 0;
+  /** The run's mean period so far: its elapsed time over its beats. */
   #heldPeriod = 0;
+  #heldElapsed = 0;
+  #heldBeats = 0;
   #heldGroup = 0;
   #heldRepeats = 0;
   #sinceHeld = Infinity;
@@ -184,15 +191,19 @@ export class EvidenceFeatures {
 
   /** Whether this input is a held key's repeat (and updates the run). */
   #held(gap: number, group: number, bytes: number): boolean {
-    if (
-      this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup) && this.#onBeat(gap, bytes)
-    ) {
+    const beats = this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup)
+      ? this.#beatsOf(gap, bytes)
+      : 0;
+    if (beats > 0) {
       this.#heldRepeats += 1;
       this.#sinceHeld = 0;
+      this.#heldElapsed += gap;
+      this.#heldBeats += beats;
+      this.#heldPeriod = this.#heldElapsed / this.#heldBeats;
       return true;
     }
     // A run broken by a glitch (a repeat off the beat, repeats the network
-    // delivered as one chunk) resumes from this gap within two inputs;
+    // delivered as one chunk) resumes from this gap, at this input only;
     // anything else must show the repeat delay first.
     this.#sinceHeld += 1;
     this.#heldRepeats = 0;
@@ -206,6 +217,8 @@ export class EvidenceFeatures {
     ) {
       this.#heldGroup = group;
       this.#heldPeriod = gap;
+      this.#heldElapsed = gap;
+      this.#heldBeats = 1;
       this.#heldRepeats = 1;
       this.#sinceHeld = 0;
       if (!resumes) this.#heldRuns += 1;
@@ -215,14 +228,16 @@ export class EvidenceFeatures {
   }
 
   /**
-   * Whether a gap falls on the held key's beat: within the slack of a whole
-   * number of periods, at most one more than the chunk's bytes (a late
+   * How many of the held key's beats a gap spans (at least one), or 0 when
+   * it is off the beat: more than the slack from a whole number of
+   * periods, or more beats than one beyond the chunk's bytes (a late
    * repeat, repeats the network held back and delivered together, or one
    * right behind a late one).
    */
-  #onBeat(gap: number, bytes: number): boolean {
+  #beatsOf(gap: number, bytes: number): number {
     const beats = Math.round(gap / this.#heldPeriod);
-    return beats <= bytes + 1 && Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
+    const onBeat = beats <= bytes + 1 && Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
+    return onBeat ? Math.max(beats, 1) : 0;
   }
 
   #regularityCell(gap: number, gesture: Gesture): number {

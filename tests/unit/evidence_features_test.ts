@@ -170,6 +170,74 @@ Deno.test("a held key's repeats are skipped; the same keys without a repeat dela
   );
 });
 
+/** Feeds single keys at times `ts` and returns which of them were skipped as held repeats. */
+function skippedKeys(ts: readonly number[], bytesAt: (i: number) => number = () => 1): boolean[] {
+  const features = new EvidenceFeatures();
+  const out = cells();
+  return ts.map((t, i) => {
+    const bytes = bytesAt(i);
+    features.input(t, bytes, bytes === 1 ? InputShape.SINGLE : InputShape.OTHER, out);
+    return out.tempo === SKIPPED;
+  });
+}
+
+Deno.test("a held key through a 20 ms clock stays one run, two repeats in one chunk included", () => {
+  // 30 Hz autorepeat seen through OpenSSH's clock: gaps of 20 and 40 ms, a
+  // beat of 33 ms only on average; repeats 12 and 13 arrive as one chunk.
+  const repeats = Array.from({ length: 40 }, (_, i) => 500 + (i * 100) / 3);
+  const arrivals = [0, ...repeats].map((t) => Math.ceil(t / 20) * 20);
+  arrivals.splice(13, 1);
+  const skipped = skippedKeys(arrivals, (i) => i === 13 ? 2 : 1);
+  // The press and the first repeat (after the repeat delay) are scored.
+  assert.deepEqual(skipped.slice(0, 2), [false, false]);
+  assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
+});
+
+Deno.test("a run's beat is its mean period so far, not its first gap", () => {
+  // Backspace held at about 39 ms: the repeat after the first one came
+  // late (62 ms), the next early (16 ms), then the network held back 8
+  // repeats and delivered them as one chunk 223 ms later: 6 beats of the
+  // mean (39 ms) within 11 ms, but 25 ms off 4 beats of the first gap.
+  const skipped = skippedKeys([0, 500, 562, 578, 801], (i) => i === 4 ? 8 : 1);
+  assert.deepEqual(skipped, [false, false, true, true, true]);
+});
+
+Deno.test("a broken run resumes only at the input that broke it", () => {
+  // A 40 ms "run" after a 300 ms "repeat delay", then a 125 ms draw off the
+  // beat: a program drawing its delays at random, not a held key.
+  const skipped = skippedKeys([0, 300, 340, 380, 505, 545, 585]);
+  assert.deepEqual(skipped, [false, false, true, true, false, false, false]);
+  // A repeat off the beat, but in the period band, resumes the run at once.
+  assert.deepEqual(skippedKeys([0, 300, 340, 380, 395, 435]), [
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+  ]);
+});
+
+Deno.test("a repeat more than 20 ms off the run's beat breaks it", () => {
+  // A 100 ms period, then 125 ms: one beat and 25 ms late (past the period band, so no resume).
+  assert.deepEqual(skippedKeys([0, 400, 500, 600, 725, 825]), [
+    false,
+    false,
+    true,
+    true,
+    false,
+    false,
+  ]);
+  assert.deepEqual(skippedKeys([0, 400, 500, 600, 715, 815]), [
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+  ]);
+});
+
 Deno.test("reaction: a line right after the prompt is told from typing after an echo", () => {
   const features = new EvidenceFeatures();
   const typed = cells();
