@@ -29,6 +29,9 @@ const COMMANDS: Command[] = [
 /** The command run when none is named. */
 const DEFAULT_COMMAND = "run";
 
+/** Exit status of a writer whose reader went away: 128 + SIGPIPE, as a shell reports it. */
+const BROKEN_PIPE_EXIT = 141;
+
 function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.name.padEnd(8)} ${c.summary}`);
   return `Usage: ghost-hunter [command] [options]
@@ -88,6 +91,9 @@ if (import.meta.main) {
       console.error(`ghost-hunter: ${error.message}`);
       Deno.exit(1);
     }
+    // The reader closed its end (`replay … | head`): stop quietly, as a
+    // pipe writer killed by SIGPIPE would (Deno ignores the signal itself).
+    if (error instanceof Deno.errors.BrokenPipe) Deno.exit(BROKEN_PIPE_EXIT);
     throw error;
   }
 }

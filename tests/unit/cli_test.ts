@@ -72,3 +72,35 @@ Deno.test("run --help and options-then---help both show the run help", async () 
     assert.match(stdout, /^Usage: ghost-hunter \[run\] \[--config FILE\] \[options\]/);
   }
 });
+
+Deno.test("a reader that closes the pipe early stops replay quietly with 141, as SIGPIPE would", async () => {
+  const trace = await Deno.makeTempFile({ suffix: ".jsonl" });
+  try {
+    // 5,000 one-event sessions: their summaries far outgrow a pipe's buffer.
+    const lines = Array.from(
+      { length: 5000 },
+      (_, i) => JSON.stringify({ t: i, session: `pts/${i}`, dir: "in", bytes: 1 }),
+    );
+    await Deno.writeTextFile(trace, lines.join("\n") + "\n");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "main.ts", "replay", trace, "--format", "json"],
+      cwd: REPO_ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    const first = await reader.read();
+    assert.equal(first.done, false, "replay wrote something before the pipe closed");
+    await reader.cancel();
+    const [status, stderr] = await Promise.all([
+      child.status,
+      new Response(child.stderr).text(),
+    ]);
+    assert.equal(stderr, "");
+    assert.equal(status.code, 141);
+  } finally {
+    await Deno.remove(trace);
+  }
+});
