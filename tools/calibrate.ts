@@ -476,7 +476,7 @@ if (import.meta.main) {
   const dataRoot = findDataRoot();
   if (dataRoot === undefined) {
     console.error(
-      "calibrate: Cannot find the calibration data at ../shared/data; set GHOST_HUNTER_DATA_ROOT to its folder",
+      "calibrate: Cannot find the calibration data at ../shared/data; set GHOST_HUNTER_DATA_DIR to its aalto-136m-sample folder",
     );
     Deno.exit(1);
   }
