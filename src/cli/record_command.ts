@@ -13,6 +13,7 @@ import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts"
 import { isTerminalIo, traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { writeAll } from "../write_all.ts";
+import { UsageError } from "../errors.ts";
 
 const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
 
@@ -73,6 +74,18 @@ export function parseRecordArgs(args: string[]): RecordOptions {
   };
 }
 
+/** Creates (or truncates) the trace file, mode 0600; a path that cannot be written is a usage error. */
+async function openOutput(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { write: true, create: true, truncate: true, mode: 0o600 });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(
+      `Cannot open the trace file ${path} (${reason}); check that its directory exists and is writable, or leave out --output to write to stdout`,
+    );
+  }
+}
+
 /** Records until stopped; resolves to the exit status. */
 export async function record(options: RecordOptions): Promise<number> {
   using signal = shutdownSignal(
@@ -83,12 +96,7 @@ export async function record(options: RecordOptions): Promise<number> {
     jitterMapEntries: 1,
   });
   // Opened only once the probe is attached: a failed start leaves no file behind.
-  using file = options.output === undefined ? undefined : await Deno.open(options.output, {
-    write: true,
-    create: true,
-    truncate: true,
-    mode: 0o600,
-  });
+  using file = options.output === undefined ? undefined : await openOutput(options.output);
   const out = file ?? Deno.stdout;
   const encoder = new TextEncoder();
   const header = {

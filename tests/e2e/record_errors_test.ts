@@ -41,6 +41,28 @@ Deno.test({
 });
 
 Deno.test({
+  name: "record: an output path it cannot write names the path and the fix, exits 2",
+  ignore: skipOrFail("record unwritable output", kernelBlocker()),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const output = `${dir}/missing/trace.jsonl`;
+      const result = await runAgent(["record", "-o", output]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stdout, "");
+      assert.equal(
+        result.stderr,
+        `ghost-hunter: Cannot open the trace file ${output} (No such file or directory (os error 2): open '${output}'); ` +
+          "check that its directory exists and is writable, or leave out --output to write to stdout\n",
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing was created");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "record: bad flags exit 2 with one line",
   ignore: skipOrFail("record bad flags", kernelBlocker()),
   async fn() {
