@@ -349,6 +349,7 @@ export class TimingWindow {
     this.#lastRhythmLog = NaN;
     this.#lastRhythmBin = -1;
     this.#lastRhythmClass = 0;
+    this.#lastWasEnter = false;
   }
 
   #evict(slot: number): void {
