@@ -14,7 +14,7 @@
  */
 import { InputShape } from "../../src/score/input_shape.ts";
 import { type SeededRandom, seededRandom } from "./seeded_random.ts";
-import { findDataDir, loadParticipantTyping } from "./human_sessions.ts";
+import { findDataDir, loadParticipantTyping, withSentenceEnters } from "./human_sessions.ts";
 import type { InputChunk } from "./terminal_session.ts";
 
 /** The human corpora, in table order. */
@@ -75,26 +75,13 @@ async function loadAalto(dataRoot: string, limit: number | undefined): Promise<P
     dataDir: `${dataRoot}/aalto-136m-sample`,
     limit,
   });
-  return typing.map(({ participant, sentences }) => {
-    const keys: InputChunk[] = [];
-    sentences.forEach((sentence, index) => {
-      for (const press of sentence) {
-        keys.push({
-          t: press.t,
-          bytes: press.bytes,
-          shape: press.bytes > 1 ? InputShape.ESCAPE : InputShape.SINGLE,
-        });
-      }
-      // Enter one of the sentence's own gaps after its last key, before the next sentence.
-      const last = sentence[sentence.length - 1]!;
-      const i = sentence.length >= 2 ? 1 + (index * 7919 % (sentence.length - 1)) : 0;
-      const gap = i > 0 ? sentence[i]!.t - sentence[i - 1]!.t : 188;
-      const next = sentences[index + 1]?.[0]?.t;
-      const at = next === undefined || last.t + gap < next ? last.t + gap : (last.t + next) / 2;
-      keys.push({ t: at, bytes: 1, shape: InputShape.ENTER });
-    });
-    keys.sort((a, b) => a.t - b.t);
-    return { corpus: "aalto" as const, person: participant, keys: fromZero(keys) };
+  return typing.map((person) => {
+    // Enter after one of the sentence's own gaps, picked by a fixed hash of its index.
+    const keys = withSentenceEnters(
+      person,
+      (sentence, index) => 1 + (index * 7919 % (sentence.length - 1)),
+    );
+    return { corpus: "aalto" as const, person: person.participant, keys: fromZero(keys) };
   });
 }
 

@@ -188,19 +188,18 @@ export function parseParticipant(
 }
 
 /**
- * Turns one participant's presses into a session: an Enter (1 byte) ends
- * each sentence, one of that sentence's own press-to-press gaps after its
- * last press (drawn with `random`); all presses are put in time order, then
- * the variant's transport applies. Each input carries the shape the probe
- * would derive: a key press, an escape sequence, Enter, or (presses merged
- * by the OpenSSH clock) whatever the merged chunk's first and last byte say.
+ * One participant's presses in time order, with an Enter (1 byte) ending
+ * each sentence: one of that sentence's own press-to-press gaps after its
+ * last press, the gap ending at press `pickGap(sentence, index)` (called
+ * only for sentences of two presses or more; 188 ms otherwise). A few
+ * sentences end with a stray press made during the next sentence: the
+ * terminal sees every press in time order.
  */
-export function toHumanSession(
+export function withSentenceEnters(
   typing: ParticipantTyping,
-  variant: HumanVariant,
-  random: SeededRandom,
-): HumanSession {
-  const presses: InputEvent[] = [];
+  pickGap: (sentence: readonly KeyPress[], index: number) => number,
+): Required<InputEvent>[] {
+  const presses: Required<InputEvent>[] = [];
   typing.sentences.forEach((sentence, index) => {
     for (const p of sentence) {
       presses.push({
@@ -212,16 +211,33 @@ export function toHumanSession(
     const last = sentence[sentence.length - 1]!;
     let gap = 188;
     if (sentence.length >= 2) {
-      const i = random.integer(1, sentence.length - 1);
+      const i = pickGap(sentence, index);
       gap = sentence[i]!.t - sentence[i - 1]!.t;
     }
     const next = typing.sentences[index + 1]?.[0]?.t;
     const enterAt = next === undefined || last.t + gap < next ? last.t + gap : (last.t + next) / 2;
     presses.push({ t: enterAt, bytes: 1, shape: InputShape.ENTER });
   });
-  // A few sentences end with a stray press made during the next sentence:
-  // the terminal sees every press in time order.
   presses.sort((a, b) => a.t - b.t);
+  return presses;
+}
+
+/**
+ * Turns one participant's presses into a session: an Enter ends each
+ * sentence ({@linkcode withSentenceEnters}, the gap drawn with `random`),
+ * then the variant's transport applies. Each input carries the shape the probe
+ * would derive: a key press, an escape sequence, Enter, or (presses merged
+ * by the OpenSSH clock) whatever the merged chunk's first and last byte say.
+ */
+export function toHumanSession(
+  typing: ParticipantTyping,
+  variant: HumanVariant,
+  random: SeededRandom,
+): HumanSession {
+  const presses: InputEvent[] = withSentenceEnters(
+    typing,
+    (sentence) => random.integer(1, sentence.length - 1),
+  );
   let events: InputEvent[];
   switch (variant) {
     case "plain":
