@@ -32,8 +32,12 @@ import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 const HUMAN_SESSIONS = 100;
 const AUTOMATION_SESSIONS_PER_CLASS = 25;
 const WINDOW_MS = 65_000;
-/** The scorer says nothing before 20 inputs (README, "Scoring"). */
-const INPUTS_BEFORE_SCORING = 20;
+/**
+ * Inputs an automation session must have typed with 5 s of the window to
+ * spare, so it has time to give the scorer enough evidence (README,
+ * "Calibration": typing programs alert after a median 22–30 inputs).
+ */
+const INPUTS_TO_JUDGE = 20;
 /** Enough inputs for the fastest class (one byte every 10 ms) to fill the window. */
 const AUTOMATION_INPUTS = Math.ceil(WINDOW_MS / 10) + 1;
 const SEED = 6;
@@ -139,8 +143,8 @@ async function humanSessions(): Promise<ScheduledSession[]> {
 
 /**
  * Automation sessions of every class from consecutive seeds, keeping those
- * that give the scorer its 20 inputs with 5 s of the window to spare (only
- * slow line-at-once scripts, 0.5–5 s per line, ever fall short).
+ * that type {@linkcode INPUTS_TO_JUDGE} inputs with 5 s of the window to
+ * spare (only slow line-at-once scripts, 0.5–5 s per line, ever fall short).
  */
 function automationSessions(): ScheduledSession[] {
   const result: ScheduledSession[] = [];
@@ -150,7 +154,7 @@ function automationSessions(): ScheduledSession[] {
     while (kept < AUTOMATION_SESSIONS_PER_CLASS) {
       seed++;
       const session = generateAutomationSession(kind, { seed, inputs: AUTOMATION_INPUTS });
-      if (session.events[INPUTS_BEFORE_SCORING - 1]!.t > WINDOW_MS - 5000) continue;
+      if (session.events[INPUTS_TO_JUDGE - 1]!.t > WINDOW_MS - 5000) continue;
       const events = session.events.filter((e) => e.t < WINDOW_MS);
       result.push({ kind: "automation", label: `${kind} seed ${seed}`, events });
       kept++;
@@ -273,7 +277,7 @@ Deno.test({
     const figures = {
       sessions: sessions.length,
       human: humans.length,
-      humanScored: humans.filter((s) => s.events.length >= INPUTS_BEFORE_SCORING).length,
+      humanWithInputsToJudge: humans.filter((s) => s.events.length >= INPUTS_TO_JUDGE).length,
       automation: automation.length,
       windowSeconds: WINDOW_MS / 1000,
       inputsTyped: schedule.length,
