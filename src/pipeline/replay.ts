@@ -220,7 +220,14 @@ function writeTable(
       )
     );
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  // A loop, not Math.max(...column): a trace may hold more sessions than
+  // a call can take arguments.
+  const widths = rows[0]!.map(() => 0);
+  for (const row of rows) {
+    row.forEach((cell, c) => {
+      if (cell.length > widths[c]!) widths[c] = cell.length;
+    });
+  }
   for (const row of rows) {
     write(
       row.map((cell, c) => c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))

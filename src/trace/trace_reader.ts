@@ -10,6 +10,16 @@ import { UsageError } from "../errors.ts";
 import { isInputShape } from "../score/input_shape.ts";
 import { TRACE_FORMAT_VERSION, type TraceEvent } from "./trace_event.ts";
 
+/**
+ * Longest trace line read, in characters: a real event line is under 300,
+ * so anything longer is not a trace (and is never held whole in memory).
+ */
+export const MAX_TRACE_LINE_CHARS = 65_536;
+/** Longest session name accepted (the probe's are like `pts/12`). */
+export const MAX_SESSION_CHARS = 256;
+/** Longest command name accepted (the kernel's are at most 15 bytes). */
+export const MAX_COMM_CHARS = 64;
+
 /** One event and the line it came from (1-based). */
 export interface TraceLine {
   line: number;
@@ -50,6 +60,9 @@ export function parseTraceLine(
   const fail = (problem: string): never => {
     throw new TraceFormatError(file, line, problem);
   };
+  if (text.length > MAX_TRACE_LINE_CHARS) {
+    fail(`longer than ${MAX_TRACE_LINE_CHARS} characters`);
+  }
   if (text.trim() === "") return null;
   let value: unknown;
   try {
@@ -78,8 +91,8 @@ export function parseTraceLine(
     fail('field "t" is not a number');
   }
   if (session === undefined) fail('field "session" is missing');
-  if (typeof session !== "string" || session === "") {
-    fail('field "session" is not a non-empty string');
+  if (typeof session !== "string" || session === "" || session.length > MAX_SESSION_CHARS) {
+    fail(`field "session" is not a non-empty string of at most ${MAX_SESSION_CHARS} characters`);
   }
   if (dir !== "in" && dir !== "out") fail('field "dir" is not "in" or "out"');
   if (bytes === undefined) fail('field "bytes" is missing');
@@ -88,6 +101,16 @@ export function parseTraceLine(
   }
   if (record.shape !== undefined && !isInputShape(record.shape)) {
     fail('field "shape" is not an input shape (an integer from 0 to 5)');
+  }
+  for (const field of ["pid", "uid", "flags"] as const) {
+    const value = record[field];
+    if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
+      fail(`field "${field}" is not an integer ≥ 0`);
+    }
+  }
+  const comm = record.comm;
+  if (comm !== undefined && (typeof comm !== "string" || comm.length > MAX_COMM_CHARS)) {
+    fail(`field "comm" is not a string of at most ${MAX_COMM_CHARS} characters`);
   }
   return record as unknown as TraceEvent;
 }
@@ -101,64 +124,104 @@ export async function* readTrace(
   options: ReadTraceOptions = {},
 ): AsyncGenerator<TraceLine> {
   const file = path === "-" ? "stdin" : path;
+  const cannotRead = (problem: string) =>
+    new UsageError(`Cannot read trace file ${file}: ${problem}`);
   let readable: ReadableStream<Uint8Array>;
   if (path === "-") {
     readable = Deno.stdin.readable;
   } else {
+    let opened: Deno.FsFile;
     try {
-      readable = (await Deno.open(path)).readable;
+      opened = await Deno.open(path);
     } catch (error) {
-      throw new UsageError(
-        `Cannot read trace file ${path}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw cannotRead(messageOf(error));
     }
+    if ((await opened.stat()).isDirectory) {
+      opened.close();
+      throw cannotRead("it is a directory; give the path of a trace file");
+    }
+    readable = opened.readable;
   }
   const lastT = new Map<string, number>();
   let line = 0;
-  for await (const batch of lineBatches(readable)) {
-    for (const text of batch) {
-      line += 1;
-      let event: TraceEvent | null;
+  const batches = lineBatches(readable);
+  try {
+    while (true) {
+      let next: IteratorResult<string[]>;
       try {
-        event = parseTraceLine(text, line, file);
-        if (event !== null) {
-          const previous = lastT.get(event.session);
-          if (previous !== undefined && event.t < previous) {
-            throw new TraceFormatError(
-              file,
-              line,
-              `field "t" goes back in time for session "${event.session}" (${event.t} after ${previous})`,
-            );
-          }
-        }
+        next = await batches.next();
       } catch (error) {
-        if (error instanceof TraceFormatError && options.skipInvalid) {
-          options.onInvalid?.(error);
-          continue;
-        }
-        throw error;
+        throw cannotRead(messageOf(error));
       }
-      if (event === null) continue;
-      lastT.set(event.session, event.t);
-      yield { line, event };
+      if (next.done) break;
+      const batch = next.value;
+      for (const text of batch) {
+        line += 1;
+        let event: TraceEvent | null;
+        try {
+          event = parseTraceLine(text, line, file);
+          if (event !== null) {
+            const previous = lastT.get(event.session);
+            if (previous !== undefined && event.t < previous) {
+              throw new TraceFormatError(
+                file,
+                line,
+                `field "t" goes back in time for session "${event.session}" (${event.t} after ${previous})`,
+              );
+            }
+          }
+        } catch (error) {
+          if (error instanceof TraceFormatError && options.skipInvalid) {
+            options.onInvalid?.(error);
+            continue;
+          }
+          throw error;
+        }
+        if (event === null) continue;
+        lastT.set(event.session, event.t);
+        yield { line, event };
+      }
     }
+  } finally {
+    // A reader that stops early closes the file.
+    await batches.return(undefined);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**
  * Splits a byte stream into lines (without "\n" or "\r\n"), one batch per
- * chunk read: one await per chunk rather than per line.
+ * chunk read: one await per chunk rather than per line. A line longer than
+ * {@linkcode MAX_TRACE_LINE_CHARS} is cut one character past the limit (so
+ * the parser rejects it) and the rest of it is dropped unread into memory.
  */
 async function* lineBatches(
   readable: ReadableStream<Uint8Array>,
 ): AsyncGenerator<string[]> {
   let pending = "";
+  let dropping = false;
   for await (const chunk of readable.pipeThrough(new TextDecoderStream())) {
     const parts = (pending + chunk).split("\n");
     pending = parts.pop()!;
+    if (dropping && parts.length > 0) {
+      parts.shift();
+      dropping = false;
+    }
+    if (dropping) {
+      pending = "";
+      continue;
+    }
+    if (pending.length > MAX_TRACE_LINE_CHARS) {
+      parts.push(pending.slice(0, MAX_TRACE_LINE_CHARS + 1));
+      pending = "";
+      dropping = true;
+    }
     yield parts.map(stripCr);
   }
-  if (pending !== "") yield [stripCr(pending)];
+  if (pending !== "" && !dropping) yield [stripCr(pending)];
 }
 
 function stripCr(text: string): string {

@@ -79,6 +79,23 @@ Deno.test("table format prints alerts and a session table", async () => {
   assert.match(lines[3]!, /^pts\/2 +60 +0\.\d{3} +yes +22$/);
 });
 
+Deno.test("the table has a row for each of more sessions than a call takes arguments", async () => {
+  const sessions = 150_000;
+  const path = await Deno.makeTempFile({ dir: "/tmp", suffix: ".jsonl" });
+  try {
+    const lines = Array.from(
+      { length: sessions },
+      (_, i) => `{"t":${i},"session":"s${i}","dir":"in","bytes":1}`,
+    );
+    await Deno.writeTextFile(path, lines.join("\n"));
+    const { lines: table } = await run({ path, format: "table", maxSessions: sessions });
+    assert.equal(table.length, 1 + sessions);
+    assert.match(table.at(-1)!, /^s149999 +1 +\d\.\d{3} +no +-$/);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
 Deno.test("malformed line stops replay with file, line and problem; --skip-invalid counts it", async () => {
   await assert.rejects(
     run({ path: "tests/fixtures/malformed.jsonl", format: "json" }),

@@ -33,7 +33,35 @@ Deno.test("each malformed line gives the documented one-line error", () => {
     ['{"t": 1, "dir": "in", "bytes": 1}', 'field "session" is missing'],
     [
       '{"t": 1, "session": "", "dir": "in", "bytes": 1}',
-      'field "session" is not a non-empty string',
+      'field "session" is not a non-empty string of at most 256 characters',
+    ],
+    [
+      `{"t": 1, "session": "${"p".repeat(257)}", "dir": "in", "bytes": 1}`,
+      'field "session" is not a non-empty string of at most 256 characters',
+    ],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "pid": -1}',
+      'field "pid" is not an integer ≥ 0',
+    ],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "uid": "0"}',
+      'field "uid" is not an integer ≥ 0',
+    ],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "flags": 1.5}',
+      'field "flags" is not an integer ≥ 0',
+    ],
+    [
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "comm": {"name": "sh"}}',
+      'field "comm" is not a string of at most 64 characters',
+    ],
+    [
+      `{"t": 1, "session": "a", "dir": "in", "bytes": 1, "comm": "${"c".repeat(65)}"}`,
+      'field "comm" is not a string of at most 64 characters',
+    ],
+    [
+      `{"t": 1, "session": "a", "dir": "in", "bytes": 1, "pad": "${"x".repeat(65_536)}"}`,
+      "longer than 65536 characters",
     ],
     ['{"t": 1, "session": "a", "dir": "up", "bytes": 1}', 'field "dir" is not "in" or "out"'],
     ['{"t": 1, "session": "a", "dir": "in"}', 'field "bytes" is missing'],
@@ -142,4 +170,39 @@ Deno.test("a missing file is a usage error naming it", async () => {
         "Cannot read trace file /tmp/ghost-hunter-no-such-trace.jsonl:",
       ),
   );
+});
+
+Deno.test("a directory is a usage error that says so", async () => {
+  const dir = await Deno.makeTempDir({ dir: "/tmp" });
+  try {
+    await assert.rejects(
+      collect(dir),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message ===
+          `Cannot read trace file ${dir}: it is a directory; give the path of a trace file`,
+    );
+  } finally {
+    await Deno.remove(dir);
+  }
+});
+
+Deno.test("an overlong line is one malformed line, never read whole, and the lines after it count on", async () => {
+  // Far longer than one read, so the cut and the dropping span chunks.
+  const long = "x".repeat(1_000_000);
+  const text = `${long}\n{"t": 1, "session": "a", "dir": "in", "bytes": 1}\n${long}`;
+  await withTrace(text, async (path) => {
+    await assert.rejects(
+      collect(path),
+      (error: unknown) =>
+        error instanceof TraceFormatError && error.line === 1 &&
+        error.problem === "longer than 65536 characters",
+    );
+    const { events, invalid } = await collect(path, true);
+    assert.deepEqual(events.map((e) => e.line), [2]);
+    assert.deepEqual(invalid, [
+      `Cannot read trace file ${path}: line 1: longer than 65536 characters`,
+      `Cannot read trace file ${path}: line 3: longer than 65536 characters`,
+    ]);
+  });
 });
