@@ -110,8 +110,10 @@ Watches the timing of every terminal session on this machine, scores each
 for automation, writes an alert past the threshold and delays the session's
 terminal I/O. Needs root, or CAP_BPF + CAP_PERFMON + CAP_KILL, and a BPF
 file system at /sys/fs/bpf or CAP_SYS_ADMIN to mount one (run "ghost-hunter
-doctor" to check). Stops on SIGINT or
-SIGTERM. Flags override the config file, which overrides the defaults.
+doctor" to check). One agent acts per machine (it holds
+/run/ghost-hunter/agent.lock); a --dry-run agent acts on nothing and may run
+beside it. Stops on SIGINT or SIGTERM. Flags override the config file, which
+overrides the defaults.
 
 Options:
       --config FILE            JSON config file (keys: see README, "Configuration")

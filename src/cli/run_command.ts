@@ -14,6 +14,8 @@ import { shutdownSignal } from "../shutdown_signal.ts";
 import type { Command } from "./command.ts";
 import { parseRunArgs, RUN_HELP } from "./run_args.ts";
 import { ProfileStore } from "../profile/profile_store.ts";
+import { AGENT_LOCK_PATH, type AgentLock, takeAgentLock } from "../actuation/agent_lock.ts";
+import { EnvironmentError } from "../errors.ts";
 
 const logger = getLogger(["ghost-hunter", "run"]);
 
@@ -27,9 +29,26 @@ function resolveUid(user: number | string, passwd: string): number {
   return uid;
 }
 
+/**
+ * How long an acting agent waits for the agent lock: long enough for a dead
+ * agent's guardian to finish releasing its sessions.
+ */
+const LOCK_WAIT_MS = 5000;
+
+/** Takes the agent lock for an agent that acts, before it creates or loads anything. */
+async function lockForActing(dryRun: boolean): Promise<AgentLock | undefined> {
+  if (dryRun) return undefined;
+  return await takeAgentLock(LOCK_WAIT_MS, (holder) =>
+    new EnvironmentError(
+      `Cannot start an acting agent: another ghost-hunter agent acts on this machine (${holder} holds ${AGENT_LOCK_PATH})`,
+      { fix: "stop that one first, or run this one with --dry-run" },
+    ));
+}
+
 /** Runs the live agent with `config` until SIGINT/SIGTERM; resolves to the exit status. */
 export async function run(config: Config): Promise<number> {
   await setupLogging({ level: config.log_level });
+  using _lock = await lockForActing(config.dry_run);
   const passwd = config.allow.users.some((u) => typeof u === "string")
     ? await Deno.readTextFile("/etc/passwd")
     : "";

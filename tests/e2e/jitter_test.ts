@@ -10,7 +10,8 @@
  * probe stops at each input, as it would stop sshd.
  */
 import assert from "node:assert/strict";
-import { AgentOnPty, sleep } from "../support/agent.ts";
+import { AGENT_PATH, AgentOnPty, sleep } from "../support/agent.ts";
+import { pathExists } from "../../src/path_exists.ts";
 import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import type { Pty } from "../support/pty.ts";
 import {
@@ -272,6 +273,80 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "jitter: while an agent acts, a second acting agent and release refuse in one line, and what it holds is still released when it dies",
+  ignore: skipOrFail("agent lock", kernelBlocker()),
+  async fn() {
+    const config = await Deno.makeTempFile({ suffix: ".json" });
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
+    );
+    const agent = await AgentOnPty.start(
+      ["--config", config, "--max-delay-ms", "30000"],
+      "Probe attached",
+    );
+    const bot = await startFastBot(60);
+    try {
+      await waitUntil(
+        "the probe stopped the bot",
+        () => processState(bot.process.pid) === "T",
+        20_000,
+      );
+      const alerts = await Deno.makeTempFile({ suffix: ".jsonl" });
+      await Deno.remove(alerts);
+      const second = await runAgent(["--profiles", "off", "--alerts", alerts]);
+      assert.equal(second.code, 1, second.stderr);
+      assert.equal(
+        second.stderr,
+        `ghost-hunter: Cannot start an acting agent: another ghost-hunter agent acts on this machine (pid ${agent.pid} holds /run/ghost-hunter/agent.lock); stop that one first, or run this one with --dry-run\n`,
+      );
+      assert.ok(!pathExists(alerts), "the refused agent created no alert file");
+      const release = await runAgent(["release"]);
+      assert.equal(release.code, 1, release.stderr);
+      assert.match(
+        release.stderr,
+        new RegExp(
+          `^ghost-hunter: Cannot release: a running agent \\(pid ${agent.pid}\\) holds its sessions[^\n]*\n$`,
+        ),
+      );
+      assert.ok(stoppedWritersPinned(), "the acting agent's pin is still there");
+      assert.deepEqual(recordedWriters(), [bot.process.pid]);
+      const dryRun = await runAgent(["--dry-run", "--profiles", "off"], 8000);
+      assert.ok(
+        dryRun.stderr.includes("Probe attached"),
+        `a dry run needs no lock: ${dryRun.stderr}`,
+      );
+      agent.process.kill("SIGKILL");
+      await agent.process.status;
+      await waitUntil(
+        "the guardian resumed the bot",
+        () => processState(bot.process.pid) !== "T",
+        2000,
+      );
+    } finally {
+      bot.process.kill("SIGKILL");
+      await bot.process.status;
+      await agent.stop();
+      await Deno.remove(config);
+    }
+  },
+});
+
+/** Runs `./ghost-hunter ARGS` to its end (SIGTERM after `timeoutMs`): exit code and stderr. */
+async function runAgent(
+  args: string[],
+  timeoutMs = 20_000,
+): Promise<{ code: number; stderr: string }> {
+  const output = await new Deno.Command("timeout", {
+    args: [`${timeoutMs / 1000}`, AGENT_PATH, ...args],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+}
 
 /** Process states (R, S, T…) of every process whose controlling terminal is `session`. */
 function sessionProcessStates(session: string): string[] {
