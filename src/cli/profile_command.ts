@@ -121,7 +121,7 @@ export const profileCommand: Command = {
         break;
       case "export": {
         const text = JSON.stringify(exportProfiles(store.list())) + "\n";
-        if (operand === "-") Deno.stdout.writeSync(new TextEncoder().encode(text));
+        if (operand === "-") writeAllSync(Deno.stdout, new TextEncoder().encode(text));
         else writePrivateFile(operand!, text);
         break;
       }
@@ -134,29 +134,50 @@ export const profileCommand: Command = {
   },
 };
 
+/**
+ * Largest import read, bytes: an export takes under 3 KB per user, so this
+ * is some 5,000 users; anything larger is not an export and is never read
+ * whole into memory.
+ */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
 function readImport(file: string): UserProfile[] {
-  let text: string;
-  try {
-    text = file === "-" ? new TextDecoder().decode(readAllStdin()) : Deno.readTextFileSync(file);
-  } catch (error) {
-    throw new UsageError(
-      `Cannot import profiles from ${file}: ${
-        error instanceof Deno.errors.NotFound ? "no such file" : String(error)
-      }; give a file written by "ghost-hunter profile export"`,
+  const fail = (problem: string) =>
+    new UsageError(
+      `Cannot import profiles from ${file}: ${problem}; give a file written by "ghost-hunter profile export"`,
     );
+  let bytes: Uint8Array | undefined;
+  try {
+    if (file === "-") {
+      bytes = readBounded(Deno.stdin);
+    } else {
+      using opened = Deno.openSync(file);
+      if (opened.statSync().isDirectory) throw fail("it is a directory");
+      bytes = readBounded(opened);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw fail(error instanceof Deno.errors.NotFound ? "no such file" : String(error));
   }
-  return parseProfileExport(text, file);
+  if (bytes === undefined) throw fail(`larger than ${MAX_IMPORT_BYTES} bytes`);
+  return parseProfileExport(new TextDecoder().decode(bytes), file);
 }
 
-function readAllStdin(): Uint8Array {
+/** Reads to the end, or returns undefined once past {@linkcode MAX_IMPORT_BYTES}. */
+function readBounded(
+  reader: { readSync(buffer: Uint8Array): number | null },
+): Uint8Array | undefined {
   const chunks: Uint8Array[] = [];
   const buffer = new Uint8Array(65536);
+  let total = 0;
   for (;;) {
-    const n = Deno.stdin.readSync(buffer);
+    const n = reader.readSync(buffer);
     if (n === null) break;
+    total += n;
+    if (total > MAX_IMPORT_BYTES) return undefined;
     chunks.push(buffer.slice(0, n));
   }
-  const all = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+  const all = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {
     all.set(c, offset);
@@ -165,8 +186,32 @@ function readAllStdin(): Uint8Array {
   return all;
 }
 
-/** Writes next to the target and renames, so an interrupted export leaves no half file. */
+/**
+ * Writes the export. A regular file (or a new path) is written next to the
+ * target and renamed over it, so an interrupted export leaves no half file;
+ * anything else that exists (/dev/null, a FIFO, a terminal) is written in
+ * place, never replaced: a rename over a device would put a file where the
+ * device was.
+ */
 function writePrivateFile(path: string, text: string): void {
+  const fail = (error: unknown) =>
+    new UsageError(`Cannot write the export ${path}: ${String(error)}; give a writable path`);
+  let existing: Deno.FileInfo | undefined;
+  try {
+    existing = Deno.statSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw fail(error);
+  }
+  if (existing?.isDirectory) throw fail("it is a directory");
+  if (existing !== undefined && !existing.isFile) {
+    try {
+      using file = Deno.openSync(path, { write: true });
+      writeAllSync(file, new TextEncoder().encode(text));
+    } catch (error) {
+      throw fail(error);
+    }
+    return;
+  }
   const temporary = `${path}.${Deno.pid}.tmp`;
   try {
     const file = Deno.openSync(temporary, {
@@ -188,7 +233,7 @@ function writePrivateFile(path: string, text: string): void {
     } catch {
       // Nothing was created.
     }
-    throw new UsageError(`Cannot write the export ${path}: ${String(error)}; give a writable path`);
+    throw fail(error);
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseReplayArgs } from "../../src/cli/replay_command.ts";
+import { MAX_IMPORT_BYTES } from "../../src/cli/profile_command.ts";
 import { replay } from "../../src/pipeline/replay.ts";
 import { ImpostorMonitor } from "../../src/profile/impostor_monitor.ts";
 import { ProfileStore } from "../../src/profile/profile_store.ts";
@@ -143,6 +144,52 @@ Deno.test("profile and replay refuse bad command lines with one line and exit 2,
     /--user must be a user name/,
   );
   assert.equal(parseReplayArgs(["t.jsonl", "--profiles", "p.db"]).enrol, false);
+});
+
+Deno.test("profile export writes into a FIFO in place (never renames over it) and refuses a directory; import refuses a directory and an oversized file", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
+  try {
+    const db = `${dir}/p.db`;
+    ProfileStore.open(db).close();
+    const fifo = `${dir}/fifo`;
+    new Deno.Command("mkfifo", { args: [fifo] }).outputSync();
+    // The reader gives up after 10 s, so a FIFO replaced by a file fails the test, not hangs it.
+    const reader = new Deno.Command("timeout", { args: ["10", "cat", fifo] }).output();
+    const exported = ghostHunter("profile", "export", fifo, "--profiles", db);
+    assert.equal(exported.code, 0, exported.stderr);
+    const read = await reader;
+    assert.equal(read.code, 0, "the export went into the FIFO");
+    assert.match(new TextDecoder().decode(read.stdout), /^\{"ghost_hunter_profiles":1,/);
+    assert.ok(Deno.lstatSync(fifo).isFifo, "the FIFO is still a FIFO");
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".tmp")),
+      [],
+      "no temporary file left",
+    );
+
+    const cases: [string[], string][] = [
+      [
+        ["profile", "export", dir, "--profiles", db],
+        `ghost-hunter: Cannot write the export ${dir}: it is a directory; give a writable path`,
+      ],
+      [
+        ["profile", "import", dir, "--profiles", db],
+        `ghost-hunter: Cannot import profiles from ${dir}: it is a directory; give a file written by "ghost-hunter profile export"`,
+      ],
+      [
+        ["profile", "import", `${dir}/big.json`, "--profiles", db],
+        `ghost-hunter: Cannot import profiles from ${dir}/big.json: larger than ${MAX_IMPORT_BYTES} bytes; give a file written by "ghost-hunter profile export"`,
+      ],
+    ];
+    Deno.writeTextFileSync(`${dir}/big.json`, " ".repeat(MAX_IMPORT_BYTES + 1));
+    for (const [args, message] of cases) {
+      const result = ghostHunter(...args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.stderr, message);
+    }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
 
 Deno.test("replay --enrol that fails on its trace leaves no database behind, and keeps one it did not create", () => {
