@@ -81,6 +81,13 @@ export class ProfileStore {
 
   /** Opens (and unless read-only creates and migrates) the database at `path`. */
   static open(path: string, options: ProfileStoreOptions = {}): ProfileStore {
+    // A device or FIFO given as the path must never be chmodded or get
+    // journal files beside it (`--profiles /dev/null` once made /dev/null 0600).
+    if (existsAsNonFile(path)) {
+      throw new UsageError(
+        `Cannot open the profile database ${path}: not a regular file; give --profiles the path of a database file`,
+      );
+    }
     if (options.readOnly) {
       if (!pathExists(path)) {
         throw new UsageError(
@@ -325,6 +332,15 @@ export function removeDatabaseFiles(path: string): void {
  * Creates the folder (0700) and the file (0600) if missing, and makes an
  * existing file 0600: SQLite gives its -wal and -shm files the same mode.
  */
+/** Whether `path` exists and is not a regular file (a folder, device, FIFO, socket). */
+function existsAsNonFile(path: string): boolean {
+  try {
+    return !Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
 function ensurePrivateFile(path: string): void {
   const slash = path.lastIndexOf("/");
   const dir = slash > 0 ? path.slice(0, slash) : ".";

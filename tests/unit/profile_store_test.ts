@@ -300,3 +300,26 @@ Deno.test("fuzz: any JSON imports as profiles or fails with one line naming the 
     /user must be a user name/,
   );
 });
+
+Deno.test("A path that is not a regular file is refused before anything touches it (no chmod, no journal beside it)", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-store-" });
+  try {
+    const fifo = `${dir}/fifo`;
+    new Deno.Command("mkfifo", { args: ["-m", "0644", fifo] }).outputSync();
+    for (const path of [dir, fifo]) {
+      for (const readOnly of [false, true]) {
+        assert.throws(
+          () => ProfileStore.open(path, { readOnly }),
+          (error: unknown) =>
+            error instanceof UsageError &&
+            error.message ===
+              `Cannot open the profile database ${path}: not a regular file; give --profiles the path of a database file`,
+        );
+      }
+    }
+    assert.equal(Deno.statSync(fifo).mode! & 0o777, 0o644, "the FIFO keeps its mode");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["fifo"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
