@@ -13,7 +13,7 @@ import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts"
 import { isTerminalIo, traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { writeAll } from "../write_all.ts";
-import { UsageError } from "../errors.ts";
+import { EnvironmentError, UsageError } from "../errors.ts";
 
 const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
 
@@ -98,13 +98,28 @@ export async function record(options: RecordOptions): Promise<number> {
   // Opened only once the probe is attached: a failed start leaves no file behind.
   using file = options.output === undefined ? undefined : await openOutput(options.output);
   const out = file ?? Deno.stdout;
+  const target = options.output ?? "stdout";
   const encoder = new TextEncoder();
+  const write = async (text: string) => {
+    try {
+      await writeAll(out, encoder.encode(text));
+    } catch (error) {
+      // A closed pipe ends the command quietly (main.ts); anything else is one line.
+      if (error instanceof Deno.errors.BrokenPipe) throw error;
+      throw new EnvironmentError(
+        `Cannot write the trace to ${target}: ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+        { fix: "free some space, or give --output another path" },
+      );
+    }
+  };
   const header = {
     ghost_hunter_trace: TRACE_FORMAT_VERSION,
     clock: "CLOCK_MONOTONIC",
     started: new Date().toISOString(),
   };
-  await writeAll(out, encoder.encode(`${JSON.stringify(header)}\n`));
+  await write(`${JSON.stringify(header)}\n`);
   let events = 0;
   await source.pump(async (batch) => {
     const traced = batch.filter(isTerminalIo);
@@ -112,7 +127,7 @@ export async function record(options: RecordOptions): Promise<number> {
     const lines = traced.map((event) => `${formatTraceEvent(traceEventFromProbe(event))}\n`).join(
       "",
     );
-    await writeAll(out, encoder.encode(lines));
+    await write(lines);
   }, signal);
   const counters = source.counters();
   console.error(JSON.stringify({

@@ -174,6 +174,9 @@ export function parseConfigBytes(bytes: Uint8Array, source: string): Config {
   return configFromJson(document, source);
 }
 
+/** Largest config file read, bytes: every key set takes under 2 KB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
  * Reads and checks the config file at `path`. Throws a {@linkcode UsageError}
  * when it cannot be read or is invalid.
@@ -181,8 +184,16 @@ export function parseConfigBytes(bytes: Uint8Array, source: string): Config {
 export async function loadConfigFile(path: string): Promise<Config> {
   let bytes: Uint8Array;
   try {
+    const { isFile, size } = await Deno.stat(path);
+    if (isFile && size > MAX_CONFIG_BYTES) {
+      throw fileError(
+        path,
+        `larger than ${MAX_CONFIG_BYTES} bytes, so not a config (those take under 2 KB); check the path given to --config`,
+      );
+    }
     bytes = await Deno.readFile(path);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw fileError(path, `cannot read it (${reason}); check the path given to --config`);
   }

@@ -63,6 +63,20 @@ Deno.test({
 });
 
 Deno.test({
+  name: "record: a full disk (/dev/full) is one line naming the output and the fix, exit 1",
+  ignore: skipOrFail("record full output", kernelBlocker()),
+  async fn() {
+    const result = await runAgent(["record", "-o", "/dev/full", "--duration", "5"]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.equal(
+      result.stderr,
+      "ghost-hunter: Cannot write the trace to /dev/full: No space left on device (os error 28); free some space, or give --output another path\n",
+    );
+    assert.ok(Deno.statSync("/dev/full").isCharDevice, "/dev/full is still the device");
+  },
+});
+
+Deno.test({
   name: "record: bad flags exit 2 with one line",
   ignore: skipOrFail("record bad flags", kernelBlocker()),
   async fn() {

@@ -10,7 +10,12 @@ import {
   type SchemaNode,
   ValueRule,
 } from "../../src/config/config_schema.ts";
-import { configFromJson, loadConfigFile, parseConfigBytes } from "../../src/config/load_config.ts";
+import {
+  configFromJson,
+  loadConfigFile,
+  MAX_CONFIG_BYTES,
+  parseConfigBytes,
+} from "../../src/config/load_config.ts";
 
 const SOURCE = "/etc/gh.json";
 
@@ -124,6 +129,22 @@ Deno.test("an unreadable config file names the path and the fix", async () => {
       error.message.startsWith(`Config file ${path}: cannot read it (`) &&
       error.message.endsWith("); check the path given to --config"),
   );
+});
+
+Deno.test("a config file past the size bound is refused without being read", async () => {
+  const path = await Deno.makeTempFile({ dir: "/tmp", suffix: ".json" });
+  try {
+    await Deno.writeTextFile(path, `{"threshold": 0.7, "pad": "${"x".repeat(MAX_CONFIG_BYTES)}"}`);
+    await assert.rejects(
+      loadConfigFile(path),
+      (error) =>
+        error instanceof UsageError &&
+        error.message ===
+          `Config file ${path}: larger than ${MAX_CONFIG_BYTES} bytes, so not a config (those take under 2 KB); check the path given to --config`,
+    );
+  } finally {
+    await Deno.remove(path);
+  }
 });
 
 Deno.test("a valid file overrides only the keys it names", () => {
