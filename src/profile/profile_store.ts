@@ -341,9 +341,32 @@ function existsAsNonFile(path: string): boolean {
   }
 }
 
+/** The first 16 bytes of every SQLite database file. */
+const SQLITE_HEADER = new TextEncoder().encode("SQLite format 3\0");
+
+/** Whether the existing file at `path` is empty or starts as an SQLite database does. */
+function isEmptyOrSqlite(path: string): boolean {
+  using file = Deno.openSync(path);
+  const head = new Uint8Array(SQLITE_HEADER.length);
+  let read = 0;
+  while (read < head.length) {
+    const n = file.readSync(head.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  return read === 0 || (read === head.length && head.every((b, i) => b === SQLITE_HEADER[i]));
+}
+
 function ensurePrivateFile(path: string): void {
   const slash = path.lastIndexOf("/");
   const dir = slash > 0 ? path.slice(0, slash) : ".";
+  // Another file given by mistake (--profiles /etc/passwd) must not be
+  // chmodded to 0600 before SQLite says it is not a database.
+  if (pathExists(path) && !isEmptyOrSqlite(path)) {
+    throw new UsageError(
+      `Cannot open the profile database ${path}: not an SQLite database; give --profiles the path of a database file`,
+    );
+  }
   try {
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Deno.openSync(path, { create: true, write: true, mode: 0o600 }).close();

@@ -146,7 +146,13 @@ Deno.test("An older schema is migrated on open; a newer one is refused with a on
     Deno.writeTextFileSync(`${dir}/junk.db`, "not a database at all, just text ".repeat(100));
     assert.throws(
       () => ProfileStore.open(`${dir}/junk.db`),
-      /^UsageError: Cannot read the profile database .*junk\.db/,
+      /^UsageError: Cannot open the profile database .*junk\.db: not an SQLite database/,
+    );
+    // A database's header over garbage: SQLite itself refuses it.
+    Deno.writeTextFileSync(`${dir}/broken.db`, "SQLite format 3\0" + "garbage ".repeat(100));
+    assert.throws(
+      () => ProfileStore.open(`${dir}/broken.db`),
+      /^UsageError: Cannot read the profile database .*broken\.db/,
     );
     assert.throws(() => ProfileStore.open(`${dir}/missing.db`, { readOnly: true }), /no such file/);
   } finally {
@@ -319,6 +325,31 @@ Deno.test("A path that is not a regular file is refused before anything touches 
     }
     assert.equal(Deno.statSync(fifo).mode! & 0o777, 0o644, "the FIFO keeps its mode");
     assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["fifo"]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("A file that is not an SQLite database is refused before it is chmodded or journalled", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-store-" });
+  try {
+    const path = `${dir}/passwd`;
+    Deno.writeTextFileSync(path, "root:x:0:0:root:/root:/bin/bash\n", { mode: 0o644 });
+    Deno.chmodSync(path, 0o644);
+    assert.throws(
+      () => ProfileStore.open(path),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message ===
+          `Cannot open the profile database ${path}: not an SQLite database; give --profiles the path of a database file`,
+    );
+    assert.equal(Deno.statSync(path).mode! & 0o777, 0o644, "its mode is untouched");
+    assert.equal(Deno.readTextFileSync(path), "root:x:0:0:root:/root:/bin/bash\n");
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["passwd"]);
+    const empty = `${dir}/empty.db`;
+    Deno.writeTextFileSync(empty, "", { mode: 0o644 });
+    ProfileStore.open(empty).close();
+    assert.equal(Deno.statSync(empty).mode! & 0o777, 0o600, "an empty file becomes the database");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
