@@ -11,10 +11,10 @@ import {
   alertActions,
   processState,
   recordedWriters,
+  startAgentHoldingBot,
   startScriptedShell,
   waitUntil,
 } from "../support/held_sessions.ts";
-import { startFastBot } from "../support/fast_bot.ts";
 
 /** Scripted command lines, each sent once the previous one has run. */
 async function typeScripted(pty: Pty, lines: number, tag: string): Promise<void> {
@@ -73,34 +73,19 @@ Deno.test({
   name: "exemptions: a restarted agent releases what a killed agent and guardian left held",
   ignore: skipOrFail("restart release", kernelBlocker()),
   async fn() {
-    // Delays of seconds (λ kept at most 0.5/s), so the bot is stopped when both die.
-    const config = await Deno.makeTempFile({ suffix: ".json" });
-    await Deno.writeTextFile(
-      config,
-      JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
-    );
-    const first = await AgentOnPty.start(
-      ["--config", config, "--max-delay-ms", "30000"],
-      "Probe attached",
-    );
-    const bot = await startFastBot(60);
-    let second: AgentOnPty | undefined;
-    try {
-      await waitUntil(
-        "the probe stopped the bot",
-        () => processState(bot.process.pid) === "T",
-        20_000,
-      );
-      // Both die at once: nothing is left to release the session.
-      await new Deno.Command("pkill", {
-        args: ["-KILL", "-P", String(first.pid), "-f", "ghost-hunter-guardian"],
-      }).output();
-      first.process.kill("SIGKILL");
-      await first.process.status;
-      await sleep(1500);
-      assert.equal(processState(bot.process.pid), "T", "still stopped");
+    await using held = await startAgentHoldingBot();
+    const { agent: first, bot } = held;
+    // Both die at once: nothing is left to release the session.
+    await new Deno.Command("pkill", {
+      args: ["-KILL", "-P", String(first.pid), "-f", "ghost-hunter-guardian"],
+    }).output();
+    first.process.kill("SIGKILL");
+    await first.process.status;
+    await sleep(1500);
+    assert.equal(processState(bot.process.pid), "T", "still stopped");
 
-      second = await AgentOnPty.start([], "Probe attached");
+    const second = await AgentOnPty.start([], "Probe attached");
+    try {
       await waitUntil(
         "the new agent resumed the bot",
         () => processState(bot.process.pid) !== "T",
@@ -109,18 +94,14 @@ Deno.test({
       await waitUntil(
         "the release is logged",
         () =>
-          second!.jsonLines().some((line) =>
+          second.jsonLines().some((line) =>
             line.message === "Released sessions a previous agent left held" &&
             (line.properties as { pids: number[] }).pids.includes(bot.process.pid)
           ),
         5000,
       );
     } finally {
-      bot.process.kill("SIGKILL");
-      await bot.process.status;
-      await first.stop();
-      if (second !== undefined) assert.equal((await second.stop()).code, 0);
-      await Deno.remove(config);
+      assert.equal((await second.stop()).code, 0);
     }
   },
 });

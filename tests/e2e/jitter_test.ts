@@ -19,11 +19,11 @@ import {
   alertActions,
   processState,
   recordedWriters,
+  startAgentHoldingBot,
   startScriptedShell,
   stoppedWritersPinned,
   waitUntil,
 } from "../support/held_sessions.ts";
-import { startFastBot } from "../support/fast_bot.ts";
 import { ksExponential } from "../../src/stats/ks_exponential.ts";
 
 // The mean of n Exponential(1) draws has standard deviation 1/√n: at n = 300 a
@@ -232,45 +232,24 @@ Deno.test({
   name: "jitter: SIGKILL of the agent resumes the writer it stopped within 1 s",
   ignore: skipOrFail("jitter fail-safe", kernelBlocker()),
   async fn() {
-    // Delays of seconds (λ kept at most 0.5/s), so the bot is stopped when the agent dies.
-    const config = await Deno.makeTempFile({ suffix: ".json" });
-    await Deno.writeTextFile(
-      config,
-      JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
+    await using held = await startAgentHoldingBot(["--log-level", "debug"]);
+    const { agent, bot } = held;
+    assert.deepEqual(
+      recordedWriters(),
+      [bot.process.pid],
+      "the stop is recorded in the pinned map",
     );
-    const agent = await AgentOnPty.start(
-      ["--config", config, "--max-delay-ms", "30000", "--log-level", "debug"],
-      "Probe attached",
+    agent.process.kill("SIGKILL");
+    await agent.process.status;
+    const resumedMs = await waitUntil(
+      "the guardian resumed the bot",
+      () => processState(bot.process.pid) !== "T",
+      1000,
     );
-    const bot = await startFastBot(60);
-    try {
-      await waitUntil(
-        "the probe stopped the bot",
-        () => processState(bot.process.pid) === "T",
-        20_000,
-      );
-      assert.deepEqual(
-        recordedWriters(),
-        [bot.process.pid],
-        "the stop is recorded in the pinned map",
-      );
-      agent.process.kill("SIGKILL");
-      await agent.process.status;
-      const resumedMs = await waitUntil(
-        "the guardian resumed the bot",
-        () => processState(bot.process.pid) !== "T",
-        1000,
-      );
-      assert.ok(resumedMs < 1000, `resumed ${resumedMs.toFixed(0)} ms after the agent died`);
-      await waitUntil("the pin is gone", () => !stoppedWritersPinned(), 1000);
-      const states = sessionProcessStates(bot.session);
-      assert.ok(!states.includes("T"), `no stopped process in the session: ${states}`);
-    } finally {
-      bot.process.kill("SIGKILL");
-      await bot.process.status;
-      await agent.stop();
-      await Deno.remove(config);
-    }
+    assert.ok(resumedMs < 1000, `resumed ${resumedMs.toFixed(0)} ms after the agent died`);
+    await waitUntil("the pin is gone", () => !stoppedWritersPinned(), 1000);
+    const states = sessionProcessStates(bot.session);
+    assert.ok(!states.includes("T"), `no stopped process in the session: ${states}`);
   },
 });
 
@@ -279,59 +258,39 @@ Deno.test({
     "jitter: while an agent acts, a second acting agent and release refuse in one line, and what it holds is still released when it dies",
   ignore: skipOrFail("agent lock", kernelBlocker()),
   async fn() {
-    const config = await Deno.makeTempFile({ suffix: ".json" });
-    await Deno.writeTextFile(
-      config,
-      JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
+    await using held = await startAgentHoldingBot();
+    const { agent, bot } = held;
+    const alerts = await Deno.makeTempFile({ suffix: ".jsonl" });
+    await Deno.remove(alerts);
+    const second = await runAgent(["--profiles", "off", "--alerts", alerts]);
+    assert.equal(second.code, 1, second.stderr);
+    assert.equal(
+      second.stderr,
+      `ghost-hunter: Cannot start an acting agent: another ghost-hunter agent acts on this machine (pid ${agent.pid} holds /run/ghost-hunter/agent.lock); stop that one first, or run this one with --dry-run\n`,
     );
-    const agent = await AgentOnPty.start(
-      ["--config", config, "--max-delay-ms", "30000"],
-      "Probe attached",
+    assert.ok(!pathExists(alerts), "the refused agent created no alert file");
+    const release = await runAgent(["release"]);
+    assert.equal(release.code, 1, release.stderr);
+    assert.match(
+      release.stderr,
+      new RegExp(
+        `^ghost-hunter: Cannot release: a running agent \\(pid ${agent.pid}\\) holds its sessions[^\n]*\n$`,
+      ),
     );
-    const bot = await startFastBot(60);
-    try {
-      await waitUntil(
-        "the probe stopped the bot",
-        () => processState(bot.process.pid) === "T",
-        20_000,
-      );
-      const alerts = await Deno.makeTempFile({ suffix: ".jsonl" });
-      await Deno.remove(alerts);
-      const second = await runAgent(["--profiles", "off", "--alerts", alerts]);
-      assert.equal(second.code, 1, second.stderr);
-      assert.equal(
-        second.stderr,
-        `ghost-hunter: Cannot start an acting agent: another ghost-hunter agent acts on this machine (pid ${agent.pid} holds /run/ghost-hunter/agent.lock); stop that one first, or run this one with --dry-run\n`,
-      );
-      assert.ok(!pathExists(alerts), "the refused agent created no alert file");
-      const release = await runAgent(["release"]);
-      assert.equal(release.code, 1, release.stderr);
-      assert.match(
-        release.stderr,
-        new RegExp(
-          `^ghost-hunter: Cannot release: a running agent \\(pid ${agent.pid}\\) holds its sessions[^\n]*\n$`,
-        ),
-      );
-      assert.ok(stoppedWritersPinned(), "the acting agent's pin is still there");
-      assert.deepEqual(recordedWriters(), [bot.process.pid]);
-      const dryRun = await runAgent(["--dry-run", "--profiles", "off"], 8000);
-      assert.ok(
-        dryRun.stderr.includes("Probe attached"),
-        `a dry run needs no lock: ${dryRun.stderr}`,
-      );
-      agent.process.kill("SIGKILL");
-      await agent.process.status;
-      await waitUntil(
-        "the guardian resumed the bot",
-        () => processState(bot.process.pid) !== "T",
-        2000,
-      );
-    } finally {
-      bot.process.kill("SIGKILL");
-      await bot.process.status;
-      await agent.stop();
-      await Deno.remove(config);
-    }
+    assert.ok(stoppedWritersPinned(), "the acting agent's pin is still there");
+    assert.deepEqual(recordedWriters(), [bot.process.pid]);
+    const dryRun = await runAgent(["--dry-run", "--profiles", "off"], 8000);
+    assert.ok(
+      dryRun.stderr.includes("Probe attached"),
+      `a dry run needs no lock: ${dryRun.stderr}`,
+    );
+    agent.process.kill("SIGKILL");
+    await agent.process.status;
+    await waitUntil(
+      "the guardian resumed the bot",
+      () => processState(bot.process.pid) !== "T",
+      2000,
+    );
   },
 });
 

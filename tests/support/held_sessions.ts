@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type AgentOnPty, sleep } from "./agent.ts";
+import { AgentOnPty, sleep } from "./agent.ts";
+import { type RunningBot, startFastBot } from "./fast_bot.ts";
 import { Pty } from "./pty.ts";
 import { STOPPED_WRITERS_PIN, StoppedWriterTable } from "../../src/actuation/stopped_writers.ts";
 import { parseProcStat } from "../../src/actuation/stopped_writers.ts";
@@ -69,4 +70,49 @@ export async function startScriptedShell(pty = new Pty()): Promise<Pty> {
   pty.spawn("PS1='$ ' exec bash --norc --noprofile -i");
   await pty.waitForOutput("$ ");
   return pty;
+}
+
+/** An acting agent and a bot its probe has stopped; disposing kills the bot and stops the agent. */
+export interface HeldBot extends AsyncDisposable {
+  agent: AgentOnPty;
+  bot: RunningBot;
+}
+
+/**
+ * Starts an acting agent whose delays last seconds (λ kept at most 0.5/s,
+ * delays up to 30 s) with `args` added, and a fast bot; resolves once the
+ * probe has stopped the bot, so it is stopped whenever the test acts next.
+ */
+export async function startAgentHoldingBot(args: string[] = []): Promise<HeldBot> {
+  const config = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({ lambda: { prior_alpha: 2, prior_beta: 10, min: 0.1, max: 0.5 } }),
+  );
+  const agent = await AgentOnPty.start(
+    ["--config", config, "--max-delay-ms", "30000", ...args],
+    "Probe attached",
+  );
+  const bot = await startFastBot(60);
+  const held: HeldBot = {
+    agent,
+    bot,
+    async [Symbol.asyncDispose]() {
+      bot.process.kill("SIGKILL");
+      await bot.process.status;
+      await agent.stop();
+      await Deno.remove(config);
+    },
+  };
+  try {
+    await waitUntil(
+      "the probe stopped the bot",
+      () => processState(bot.process.pid) === "T",
+      20_000,
+    );
+  } catch (error) {
+    await held[Symbol.asyncDispose]();
+    throw error;
+  }
+  return held;
 }
