@@ -1,13 +1,14 @@
 /**
  * Where alerts go: JSON lines, one alert per line, to stdout or appended to
  * a file created with mode 0600. Each line is written whole before the next
- * starts and before `write` resolves, so a collector tailing the file (see
- * README, "Shipping alerts") never reads half an alert.
+ * starts and before `write` resolves, and a line the disk cannot take whole
+ * is taken back, so a collector tailing the file (see README, "Shipping
+ * alerts") never reads half an alert.
  *
  * @module
  */
 import { EnvironmentError, UsageError } from "../errors.ts";
-import { type PartialWriter, writeAll } from "../write_all.ts";
+import { appendWhole, writeAll } from "../write_all.ts";
 
 /** The `alerts` value that means stdout. */
 export const STDOUT_TARGET = "-";
@@ -15,14 +16,14 @@ export const STDOUT_TARGET = "-";
 /** Writes alerts as JSON lines. `close()` (or `await using`) closes the file. */
 export class AlertSink implements AsyncDisposable {
   #target: string;
-  #writer: PartialWriter;
+  /** The alert file; undefined for stdout. */
   #file: Deno.FsFile | undefined;
+  #closed = false;
   #queue: Promise<void> = Promise.resolve();
   #encoder = new TextEncoder();
 
-  private constructor(target: string, writer: PartialWriter, file: Deno.FsFile | undefined) {
+  private constructor(target: string, file: Deno.FsFile | undefined) {
     this.#target = target;
-    this.#writer = writer;
     this.#file = file;
   }
 
@@ -32,7 +33,7 @@ export class AlertSink implements AsyncDisposable {
    * file cannot be opened.
    */
   static async open(target: string): Promise<AlertSink> {
-    if (target === STDOUT_TARGET) return new AlertSink("stdout", Deno.stdout, undefined);
+    if (target === STDOUT_TARGET) return new AlertSink("stdout", undefined);
     let file: Deno.FsFile;
     try {
       file = await Deno.open(target, { append: true, create: true, mode: 0o600 });
@@ -42,7 +43,7 @@ export class AlertSink implements AsyncDisposable {
         `Cannot open the alert file ${target} (${reason}); check that its directory exists and is writable, or use --alerts -`,
       );
     }
-    return new AlertSink(target, file, file);
+    return new AlertSink(target, file);
   }
 
   /**
@@ -59,7 +60,9 @@ export class AlertSink implements AsyncDisposable {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      await writeAll(this.#writer, bytes);
+      if (this.#closed) throw new Deno.errors.BadResource("the alert sink is closed");
+      if (this.#file === undefined) await writeAll(Deno.stdout, bytes);
+      else await appendWhole(this.#file, bytes);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new EnvironmentError(
@@ -72,8 +75,9 @@ export class AlertSink implements AsyncDisposable {
   /** Waits for pending writes, then closes the file (never stdout). Idempotent. */
   async close(): Promise<void> {
     await this.#queue;
+    if (this.#closed) return;
+    this.#closed = true;
     this.#file?.close();
-    this.#file = undefined;
   }
 
   /** Same as {@linkcode AlertSink.close}. */

@@ -12,7 +12,7 @@ import { TerminalEventSource } from "../kernel/terminal_event_source.ts";
 import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts";
 import { isTerminalIo, traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
-import { writeAll } from "../write_all.ts";
+import { appendWhole, writeAll } from "../write_all.ts";
 import { EnvironmentError, UsageError } from "../errors.ts";
 
 const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
@@ -97,12 +97,14 @@ export async function record(options: RecordOptions): Promise<number> {
   });
   // Opened only once the probe is attached: a failed start leaves no file behind.
   using file = options.output === undefined ? undefined : await openOutput(options.output);
-  const out = file ?? Deno.stdout;
   const target = options.output ?? "stdout";
   const encoder = new TextEncoder();
   const write = async (text: string) => {
     try {
-      await writeAll(out, encoder.encode(text));
+      const bytes = encoder.encode(text);
+      // A file keeps whole lines only, so a trace cut short by a full disk still replays.
+      if (file === undefined) await writeAll(Deno.stdout, bytes);
+      else await appendWhole(file, bytes);
     } catch (error) {
       // A closed pipe ends the command quietly (main.ts); anything else is one line.
       if (error instanceof Deno.errors.BrokenPipe) throw error;

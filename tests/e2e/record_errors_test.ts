@@ -3,9 +3,11 @@
  * cause and the fix, a non-zero exit, and no file left behind.
  */
 import assert from "node:assert/strict";
-import { AGENT_PATH } from "../support/agent.ts";
+import { AGENT_PATH, sleep, waitForFirstLine } from "../support/agent.ts";
 import { kernelBlocker, skipOrFail } from "../support/gate.ts";
+import { Pty } from "../support/pty.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
+import { withSmallDisk } from "../support/small_disk.ts";
 
 function runAgent(args: string[], prefix: string[] = []): Promise<FinishedCommand> {
   const [command, ...rest] = [...prefix, AGENT_PATH, ...args];
@@ -73,6 +75,50 @@ Deno.test({
       "ghost-hunter: Cannot write the trace to /dev/full: No space left on device (os error 28); free some space, or give --output another path\n",
     );
     assert.ok(Deno.statSync("/dev/full").isCharDevice, "/dev/full is still the device");
+  },
+});
+
+Deno.test({
+  name:
+    "record: a disk that fills up mid-recording ends it in one line; the trace keeps whole lines and replays",
+  ignore: skipOrFail("record onto a filling disk", kernelBlocker()),
+  async fn() {
+    await withSmallDisk(8192, async (dir) => {
+      const output = `${dir}/trace.jsonl`;
+      const recorder = new Deno.Command(AGENT_PATH, {
+        args: ["record", "-o", output, "--duration", "60"],
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      await using pty = new Pty();
+      try {
+        await waitForFirstLine(output);
+        pty.spawn("stty -icanon echo min 1 time 0 && echo READY && exec cat");
+        await pty.waitForOutput("READY");
+        // Each key is an in and an echoed out event (about 200 bytes of trace):
+        // 8 KiB fills well before the last key.
+        for (let i = 0; i < 200; i++) {
+          pty.type("k");
+          await sleep(5);
+        }
+      } catch (error) {
+        recorder.kill();
+        throw error;
+      }
+      const result = await recorder.output();
+      const stderr = new TextDecoder().decode(result.stderr);
+      assert.equal(result.code, 1, stderr);
+      assert.equal(
+        stderr,
+        `ghost-hunter: Cannot write the trace to ${output}: No space left on device (os error 28); free some space, or give --output another path\n`,
+      );
+      const trace = await Deno.readTextFile(output);
+      assert.ok(trace.endsWith("\n"), "the trace ends with a whole line");
+      assert.ok(trace.split("\n").length > 10, "the trace holds what fitted");
+      const replayed = await runAgent(["replay", "--format", "json", output]);
+      assert.equal(replayed.code, 0, replayed.stderr);
+    });
   },
 });
 
