@@ -42,7 +42,8 @@ Commands:
 ${lines.join("\n")}
 
 Options:
-  -h, --help     show this help; "ghost-hunter <command> --help" for a command's
+  -h, --help     show this help; "ghost-hunter help <command>" (or
+                 "ghost-hunter <command> --help") for a command's
       --version  print the version
 
 Examples:
@@ -55,12 +56,31 @@ function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
+function help(args: string[]): number {
+  const [topic, extra] = args;
+  if (extra !== undefined) {
+    throw new UsageError(`Unexpected argument "${extra}": write "ghost-hunter help [COMMAND]"`);
+  }
+  if (topic === undefined) {
+    console.log(usage());
+    return 0;
+  }
+  const command = findCommand(topic);
+  if (command === undefined) {
+    throw new UsageError(`Unknown command "${topic}": run "ghost-hunter --help" for the list`);
+  }
+  console.log(command.help);
+  return 0;
+}
+
 async function main(args: string[]): Promise<number> {
   const [first, ...afterFirst] = args;
   if (first === "--help" || first === "-h") {
     console.log(usage());
     return 0;
   }
+  // `help [COMMAND]`, as git and cargo take it.
+  if (first === "help") return help(afterFirst);
   if (first === "--version") {
     console.log(`ghost-hunter ${VERSION}`);
     return 0;

@@ -39,7 +39,9 @@ function parseDoctorArgs(args: string[]): Format {
   }, { command: "doctor", expects: () => "table or json" });
   const format = values.format;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`Option --format expects table or json, got ${JSON.stringify(format)}`);
+    throw new UsageError(
+      `Option --format expects "table" or "json", got ${JSON.stringify(format)}`,
+    );
   }
   return format as Format;
 }

@@ -63,12 +63,14 @@ export const profileCommand: Command = {
     });
     const format = values.format;
     if (format !== "table" && format !== "json") {
-      throw new UsageError(`Option --format must be table or json, got "${format}"`);
+      throw new UsageError(`Option --format expects "table" or "json", got "${format}"`);
     }
     const [action, operand, ...extra] = positionals;
     const takesOperand = ["show", "forget", "export", "import"];
     if (action === undefined) {
-      throw new UsageError('Missing action: write "ghost-hunter profile list" (see --help).');
+      throw new UsageError(
+        'Missing action: use list, show, forget, export or import (see "ghost-hunter profile --help")',
+      );
     }
     if (action !== "list" && !takesOperand.includes(action)) {
       throw new UsageError(

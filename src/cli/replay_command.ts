@@ -83,7 +83,7 @@ export function parseReplayArgs(args: string[]): {
   const format = values.format;
   if (format !== "json" && format !== "table") {
     throw new UsageError(
-      `Option --format must be "json" or "table", got "${format}"`,
+      `Option --format expects "json" or "table", got "${format}"`,
     );
   }
   const threshold = values.threshold === undefined

@@ -20,6 +20,30 @@ Deno.test("--help lists every command and --version, and exits 0", async () => {
   assert.match(stdout, /--version/);
 });
 
+Deno.test("help and help COMMAND print what --help and COMMAND --help print", async () => {
+  for (
+    const [helpArgs, flagArgs] of [[["help"], ["--help"]], [["help", "record"], ["record", "-h"]]]
+  ) {
+    const viaHelp = await ghostHunter(...helpArgs!);
+    const viaFlag = await ghostHunter(...flagArgs!);
+    assert.equal(viaHelp.code, 0);
+    assert.equal(viaHelp.stdout, viaFlag.stdout);
+  }
+  assert.match((await ghostHunter("help", "record")).stdout, /^Usage: ghost-hunter record/);
+  const unknown = await ghostHunter("help", "frobnicate");
+  assert.equal(unknown.code, 2);
+  assert.equal(
+    unknown.stderr,
+    'ghost-hunter: Unknown command "frobnicate": run "ghost-hunter --help" for the list\n',
+  );
+  const extra = await ghostHunter("help", "record", "x");
+  assert.equal(extra.code, 2);
+  assert.equal(
+    extra.stderr,
+    'ghost-hunter: Unexpected argument "x": write "ghost-hunter help [COMMAND]"\n',
+  );
+});
+
 Deno.test("--version prints the name and the version", async () => {
   const { code, stdout } = await ghostHunter("--version");
   assert.equal(code, 0);
@@ -47,7 +71,7 @@ Deno.test("doctor --help shows its usage, options and examples", async () => {
 Deno.test("doctor refuses a bad --format with one line and exit 2", async () => {
   const { code, stderr } = await ghostHunter("doctor", "--format", "xml");
   assert.equal(code, 2);
-  assert.equal(stderr, 'ghost-hunter: Option --format expects table or json, got "xml"\n');
+  assert.equal(stderr, 'ghost-hunter: Option --format expects "table" or "json", got "xml"\n');
 });
 
 Deno.test("doctor refuses an unknown option with exit 2", async () => {

@@ -108,13 +108,16 @@ Deno.test("profile and replay refuse bad command lines with one line and exit 2,
   const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
   try {
     const cases: [string[], RegExp][] = [
-      [["profile"], /^ghost-hunter: Missing action/],
+      [
+        ["profile"],
+        /^ghost-hunter: Missing action: use list, show, forget, export or import \(see "ghost-hunter profile --help"\)$/,
+      ],
       [["profile", "grow"], /^ghost-hunter: Unknown profile action "grow"/],
       [["profile", "show"], /^ghost-hunter: Missing USER/],
       [["profile", "list", "x"], /^ghost-hunter: Unexpected argument "x"/],
       [
         ["profile", "list", "--format", "xml"],
-        /^ghost-hunter: Option --format must be table or json/,
+        /^ghost-hunter: Option --format expects "table" or "json", got "xml"$/,
       ],
       [["profile", "list", "--profiles", `${dir}/none.db`], /no such file/],
       [

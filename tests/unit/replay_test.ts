@@ -137,7 +137,7 @@ Deno.test("replay arguments: defaults, values, and one-line usage errors", () =>
   const bad: [string[], RegExp][] = [
     [[], /^Replay needs exactly one trace FILE \(or "-" for stdin\), got 0$/],
     [["a", "b"], /got 2$/],
-    [["a", "--format", "xml"], /^Option --format must be "json" or "table", got "xml"$/],
+    [["a", "--format", "xml"], /^Option --format expects "json" or "table", got "xml"$/],
     [["a", "--threshold", "2"], /^Option --threshold expects a number from 0 to 1, got "2"$/],
     [["a", "--threshold", "x"], /got "x"$/],
     [
