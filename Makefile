@@ -15,9 +15,11 @@ DENO := .tools/node_modules/@deno/$(DENO_PLATFORM)/deno
 DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool procps sqlite3 openssh-server openssh-client
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -Ibpf
 PROBE := build/probe.bpf.o
+# apt-get download as root would otherwise warn that its _apt sandbox cannot write here.
+APT_DOWNLOAD := apt-get download -qq -o APT::Sandbox::User=$(shell id -un)
 TS_SOURCES := main.ts deno.json $(shell find src ffi -name '*.ts' 2>/dev/null)
 
-.PHONY: all toolchain deno test check run bench calibrate clean install uninstall
+.PHONY: all toolchain deno prometheus test check run bench calibrate clean install uninstall
 
 PREFIX ?= /usr/local
 UNIT_DIR ?= /etc/systemd/system
@@ -36,6 +38,19 @@ toolchain: .tools/debian.stamp
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 	@touch $@
+
+# Prometheus (server and promtool), which the end-to-end tests scrape the agent
+# with: Debian's package unpacked into .tools, not installed, since installing it
+# would enable a Prometheus service on the host. A fresh machine may have no
+# package lists yet.
+PROMETHEUS := .tools/prometheus/usr/bin/prometheus
+prometheus: $(PROMETHEUS)
+$(PROMETHEUS): | .tools/debian.stamp
+	@rm -rf .tools/prometheus && mkdir -p .tools/prometheus/deb
+	@cd .tools/prometheus/deb && { $(APT_DOWNLOAD) prometheus || { apt-get update -qq && $(APT_DOWNLOAD) prometheus; }; }
+	dpkg-deb -x .tools/prometheus/deb/prometheus_*.deb .tools/prometheus
+	@rm -rf .tools/prometheus/deb
+	@test -x $@ && touch $@
 
 # Deno, pinned, from the npm package that ships its binary.
 deno: $(DENO)
@@ -61,7 +76,7 @@ ghost-hunter: $(PROBE) $(TS_SOURCES) $(DENO) tools/launcher.sh
 		echo "make: deno compile runtime unavailable (no network, no DENORT_BIN): built ./ghost-hunter as a launcher for main.ts"; \
 	fi
 
-test: ghost-hunter
+test: ghost-hunter $(PROMETHEUS)
 	@bash tools/run_tests.sh $(DENO)
 
 check: $(DENO)

@@ -13,6 +13,7 @@ import { buildBlocker, humanDataBlocker, kernelBlocker, skipOrFail } from "../su
 import { alertActions } from "../support/held_sessions.ts";
 import { SSH_PROMPT, SSH_TOOLS, type SshLogin, TestSshd } from "../support/sshd.ts";
 import { typeLikeAPerson } from "../support/human_typing.ts";
+import { freeLoopbackPort } from "../support/loopback_port.ts";
 
 const HUMAN_INPUTS = 60;
 const MAX_BOT_LINES = 100;
@@ -61,13 +62,6 @@ function alertsOf(agent: AgentOnPty, session: string, action: string): Record<st
     (line.event as { action?: string } | undefined)?.action === action &&
     (line.ghost_hunter as { session?: string } | undefined)?.session === session
   ).map((line) => line.ghost_hunter as Record<string, unknown>);
-}
-
-function freeLoopbackPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
-  return port;
 }
 
 /** Waits until the agent's /sessions lists nothing; resolves to its metrics text then. */

@@ -7,17 +7,11 @@ import assert from "node:assert/strict";
 import { AGENT_PATH, AgentOnPty, sleep } from "../support/agent.ts";
 import { kernelBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
+import { freeLoopbackPort } from "../support/loopback_port.ts";
 
 const ROWS = 30;
 const COLUMNS = 120;
 const SCREEN_TIMEOUT_MS = 20_000;
-
-function freeLoopbackPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = listener.addr.port;
-  listener.close();
-  return port;
-}
 
 /**
  * The lines of the last frame drawn: what follows the last cursor-home,

@@ -10,6 +10,7 @@
  */
 import { MonotonicClock } from "../../src/kernel/monotonic_clock.ts";
 import { runToEnd } from "./run_to_end.ts";
+import { freeLoopbackPort } from "./loopback_port.ts";
 
 const SSHD_PATH = "/usr/sbin/sshd";
 // Debian's sshd refuses to start without its privilege separation directory.
@@ -27,14 +28,6 @@ async function mustRun(command: string, args: string[]): Promise<string> {
     throw new Error(`Cannot run ${command} ${args.join(" ")}: ${result.stderr.trim()}`);
   }
   return result.stdout;
-}
-
-/** A port nobody listens on now (the kernel's pick for an ephemeral bind). */
-function freeLoopbackPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** Whether a socket listens on 127.0.0.1:`port` (read from /proc, so sshd sees no probe connection). */
