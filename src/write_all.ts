@@ -24,21 +24,30 @@ export async function writeAll(writer: PartialWriter, bytes: Uint8Array): Promis
 
 /**
  * Writes every byte of `bytes` at the end of `file`, or none of them: when a
- * write fails part way (a full disk takes what fits), a regular file is cut
- * back to its length before, so a reader never meets half a line and a later
- * line does not start in the middle of one. Throws the write's error.
+ * write fails part way (a full disk takes what fits), the bytes that went in
+ * are cut off again, so a reader never meets half a line and a later line
+ * does not start in the middle of one. Throws the write's error.
  */
 export async function appendWhole(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  const before = await file.stat();
+  let written = 0;
   try {
-    await writeAll(file, bytes);
+    while (written < bytes.length) written += await file.write(bytes.subarray(written));
   } catch (error) {
-    if (before.isFile) {
-      await file.truncate(before.size).catch(() => {});
-      // Files opened without O_APPEND would otherwise write past a hole next time.
-      await file.seek(before.size, Deno.SeekMode.Start).catch(() => {});
-    }
+    if (written > 0) await cutBack(file, written);
     throw error;
+  }
+}
+
+/** Cuts the last `bytes` written before the file position off a regular file (not a pipe or device). */
+async function cutBack(file: Deno.FsFile, bytes: number): Promise<void> {
+  try {
+    const end = await file.seek(0, Deno.SeekMode.Current);
+    if (!(await file.stat()).isFile || end < bytes) return;
+    await file.truncate(end - bytes);
+    // A file opened without O_APPEND would otherwise write past a hole next time.
+    await file.seek(end - bytes, Deno.SeekMode.Start);
+  } catch {
+    // Unseekable: nothing to take back.
   }
 }
 
