@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { AgentOnPty } from "../support/agent.ts";
 import { startFastBot } from "../support/fast_bot.ts";
-import { kernelBlocker, skipOrFail } from "../support/gate.ts";
+import { kernelBlocker, mountBlocker, skipOrFail } from "../support/gate.ts";
 import { processState, stoppedWritersPinned, waitUntil } from "../support/held_sessions.ts";
 import { withSmallDisk } from "../support/small_disk.ts";
 
@@ -15,7 +15,7 @@ const PAGE_BYTES = 4096;
 Deno.test({
   name:
     "run: an alert the disk cannot hold ends the agent in one line, exit 1; no half line, no stopped writer",
-  ignore: skipOrFail("alerts on a full disk", kernelBlocker()),
+  ignore: skipOrFail("alerts on a full disk", kernelBlocker(), mountBlocker()),
   async fn() {
     await withSmallDisk(PAGE_BYTES, async (dir) => {
       const path = `${dir}/alerts.jsonl`;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { AGENT_PATH, sleep, waitForFirstLine } from "../support/agent.ts";
-import { kernelBlocker, skipOrFail } from "../support/gate.ts";
+import { kernelBlocker, mountBlocker, skipOrFail } from "../support/gate.ts";
 import { Pty } from "../support/pty.ts";
 import { type FinishedCommand, runToEnd } from "../support/run_to_end.ts";
 import { withSmallDisk } from "../support/small_disk.ts";
@@ -81,7 +81,7 @@ Deno.test({
 Deno.test({
   name:
     "record: a disk that fills up mid-recording ends it in one line; the trace keeps whole lines and replays",
-  ignore: skipOrFail("record onto a filling disk", kernelBlocker()),
+  ignore: skipOrFail("record onto a filling disk", kernelBlocker(), mountBlocker()),
   async fn() {
     await withSmallDisk(8192, async (dir) => {
       const output = `${dir}/trace.jsonl`;

@@ -10,6 +10,7 @@
  */
 import { findDataDir } from "../../tools/sessions/human_sessions.ts";
 import { pathExists } from "../../src/path_exists.ts";
+import { CAPABILITY, parseEffectiveCapabilities } from "../../src/doctor/capabilities_check.ts";
 
 /** Repository root, as a path ending in "/". */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
@@ -28,6 +29,14 @@ function commandExists(name: string): boolean {
 /** Why this process cannot act as root, or undefined. */
 export function rootBlocker(): string | undefined {
   return Deno.uid() === 0 ? undefined : "not running as root";
+}
+
+/** Why this process cannot mount a file system (tests of a full disk mount a tmpfs), or undefined. */
+export function mountBlocker(): string | undefined {
+  const effective = parseEffectiveCapabilities(Deno.readTextFileSync("/proc/self/status"));
+  const canMount = effective !== undefined &&
+    (effective >> BigInt(CAPABILITY.CAP_SYS_ADMIN) & 1n) === 1n;
+  return rootBlocker() ?? (canMount ? undefined : "no CAP_SYS_ADMIN to mount a tmpfs");
 }
 
 /** Why tests that load the real probe cannot run here, or undefined when they can. */

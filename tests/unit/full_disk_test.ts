@@ -1,13 +1,13 @@
 /**
  * Writes on a full disk: a line that does not fit whole is taken back, so a
  * file of JSON lines (alerts, recorded traces) never ends in half a line.
- * The disk is a real one-page tmpfs (needs root to mount).
+ * The disk is a real one-page tmpfs (mounting it needs root with CAP_SYS_ADMIN).
  */
 import assert from "node:assert/strict";
 import { EnvironmentError } from "../../src/errors.ts";
 import { AlertSink } from "../../src/alerts/alert_sink.ts";
 import { appendWhole } from "../../src/write_all.ts";
-import { rootBlocker, skipOrFail } from "../support/gate.ts";
+import { mountBlocker, skipOrFail } from "../support/gate.ts";
 import { withSmallDisk } from "../support/small_disk.ts";
 
 /** Size of the tmpfs: one page. */
@@ -17,7 +17,7 @@ const encoder = new TextEncoder();
 
 Deno.test({
   name: "appendWhole: a line the disk can only take part of is taken back, the next one lands",
-  ignore: skipOrFail("appendWhole on a full disk", rootBlocker()),
+  ignore: skipOrFail("appendWhole on a full disk", mountBlocker()),
   async fn() {
     await withSmallDisk(DISK_BYTES, async (dir) => {
       const path = `${dir}/lines`;
@@ -36,7 +36,7 @@ Deno.test({
 
 Deno.test({
   name: "appendWhole: a file written at its position (not O_APPEND) gets no hole after a failure",
-  ignore: skipOrFail("appendWhole without O_APPEND", rootBlocker()),
+  ignore: skipOrFail("appendWhole without O_APPEND", mountBlocker()),
   async fn() {
     await withSmallDisk(DISK_BYTES, async (dir) => {
       const path = `${dir}/trace`;
@@ -51,7 +51,7 @@ Deno.test({
 
 Deno.test({
   name: "AlertSink: an alert the disk cannot hold is one error naming the file; no half line stays",
-  ignore: skipOrFail("AlertSink on a full disk", rootBlocker()),
+  ignore: skipOrFail("AlertSink on a full disk", mountBlocker()),
   async fn() {
     await withSmallDisk(DISK_BYTES, async (dir) => {
       const path = `${dir}/alerts.jsonl`;
