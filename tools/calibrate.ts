@@ -27,6 +27,7 @@ import { parseArgs } from "node:util";
 import {
   AUTOMATION_FAMILIES,
   generateAutomationSession,
+  ONE_LAW_DELAY_FAMILIES,
   TYPING_FAMILIES,
 } from "./sessions/automation_families.ts";
 import {
@@ -208,6 +209,26 @@ export interface FamilyRow {
   levels: EvidenceLevels;
 }
 
+/**
+ * Edges of the spread bands (CV of each key's delay) the one-law delay
+ * families are broken down by: narrow, medium, and as wide as a person's.
+ */
+export const SPREAD_BAND_EDGES = [0.2, 0.4] as const;
+
+/** A one-law delay family's held-out sessions within one spread band. */
+export interface SpreadRow {
+  family: string;
+  /** The band, e.g. `0.2–0.4`. */
+  band: string;
+  sessions: number;
+  caughtPercent: number;
+}
+
+function spreadBand(cv: number): string {
+  const [low, high] = SPREAD_BAND_EDGES;
+  return cv < low ? `< ${low}` : cv < high ? `${low}–${high}` : `≥ ${high}`;
+}
+
 /** One human group's result on held-out people. */
 export interface HumanRow {
   corpus: string;
@@ -229,6 +250,8 @@ export interface CorpusRow {
 /** The whole calibration result. */
 export interface CalibrationResult {
   families: FamilyRow[];
+  /** The one-law delay families, held out as in {@linkcode families}, by spread band. */
+  spreads: SpreadRow[];
   human: HumanRow[];
   /** Leave-one-corpus-out: each corpus by a model fitted on the other corpora's people. */
   corpora: CorpusRow[];
@@ -309,14 +332,20 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   }
   const fitFamilies: SessionGroup[] = [];
   const measureFamilies: SessionGroup[] = [];
+  /** Each measured one-law delay session's spread band, by family. */
+  const measureBands = new Map<string, string[]>();
   AUTOMATION_FAMILIES.forEach((family, f) => {
     const make = (base: number) =>
       Array.from(
         { length: perFamily },
-        (_, i) => cellsOf(generateAutomationSession(family, base + f * 100_000 + i).events),
+        (_, i) => generateAutomationSession(family, base + f * 100_000 + i),
       );
-    fitFamilies.push(group(family, make(seed * 10_000_019)));
-    measureFamilies.push(group(family, make(seed * 10_000_019 + 5_000_000)));
+    fitFamilies.push(group(family, make(seed * 10_000_019).map((s) => cellsOf(s.events))));
+    const measured = make(seed * 10_000_019 + 5_000_000);
+    measureFamilies.push(group(family, measured.map((s) => cellsOf(s.events))));
+    if (ONE_LAW_DELAY_FAMILIES.has(family)) {
+      measureBands.set(family, measured.map((s) => spreadBand(s.parameters.cv!)));
+    }
   });
   const casts = (await loadCasts(options.dataRoot)).map((c) => cellsOf(c.events));
   // The recordings are a family too: half fit, half measure (by file order).
@@ -324,9 +353,20 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   measureFamilies.push(group(TBENCH_FAMILY, casts.filter((_, i) => i % 2 === 1)));
   progress(`${measureFamilies.length} families generated`);
 
+  const spreads: SpreadRow[] = [];
   const families: FamilyRow[] = measureFamilies.map((held, index) => {
     const model = fitModel(fitFamilies.filter((_, i) => i !== index), fitPeople);
     const firsts = held.sessions.map((s) => evidenceRun(model, s).firstAlert);
+    const bands = measureBands.get(held.name);
+    for (const band of bands === undefined ? [] : new Set(bands)) {
+      const inBand = firsts.filter((_, i) => bands![i] === band);
+      spreads.push({
+        family: held.name,
+        band,
+        sessions: inBand.length,
+        caughtPercent: percent(inBand.filter((f) => f !== null).length, inBand.length),
+      });
+    }
     const caught = firsts.filter((f): f is number => f !== null).sort((a, b) => a - b);
     return {
       family: held.name,
@@ -368,7 +408,15 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       alertedPercent: percent(alerted, sessions.length),
     };
   });
-  return { families, human, corpora, model, fitPeople: fitCount, heldOutPeople: heldCount };
+  return {
+    families,
+    spreads,
+    human,
+    corpora,
+    model,
+    fitPeople: fitCount,
+    heldOutPeople: heldCount,
+  };
 }
 
 /** The worst family row: the lowest share caught (for typing, ties by slowest median). */
@@ -382,6 +430,7 @@ export function worstFamily(result: CalibrationResult): FamilyRow {
 export function formatCalibration(result: CalibrationResult): string {
   const worst = worstFamily(result);
   const worstHuman = result.human.reduce((w, r) => r.alertedPercent > w.alertedPercent ? r : w);
+  const bandNames = [0, 0.3, 1].map(spreadBand);
   return [
     `Leave-one-family-out: each family measured on sessions of its own (other seeds) by a model fitted without it.`,
     "",
@@ -394,6 +443,19 @@ export function formatCalibration(result: CalibrationResult): string {
     ),
     "",
     `Worst family: ${worst.family}, ${worst.caughtPercent.toFixed(1)} % caught.`,
+    "",
+    "The families drawing each delay from one distribution, by its spread (CV; sessions in the band: caught):",
+    "",
+    `| Family (held out) | ${bandNames.map((b) => `CV ${b}`).join(" | ")} |`,
+    `| --- | ${bandNames.map(() => "---:").join(" | ")} |`,
+    ...[...new Set(result.spreads.map((r) => r.family))].map((family) =>
+      `| ${family} | ${
+        bandNames.map((band) => {
+          const r = result.spreads.find((s) => s.family === family && s.band === band);
+          return r === undefined ? "–" : `${r.sessions}: ${r.caughtPercent.toFixed(1)} %`;
+        }).join(" | ")
+      } |`
+    ),
     "",
     `People held out (${result.heldOutPeople} people; the model was fitted on ${result.fitPeople} others), shipped model, levels (score 0.72): typing ${
       result.model.levels.typing.toFixed(1)

@@ -48,6 +48,18 @@ export const AUTOMATION_FAMILIES = [
 /** One generated family. */
 export type AutomationFamily = typeof AUTOMATION_FAMILIES[number];
 
+/**
+ * Families that draw each key's delay from one distribution whose spread
+ * (coefficient of variation) is their `cv` parameter. Not mixture-delay: its
+ * `cv` is each mode's, and two modes 2–6 times apart are wide whatever it is.
+ */
+export const ONE_LAW_DELAY_FAMILIES: ReadonlySet<string> = new Set([
+  "uniform-delay",
+  "normal-delay",
+  "lognormal-delay",
+  "gamma-delay",
+]);
+
 /** Families that write whole lines or chunks. */
 const LINE_FAMILIES: readonly string[] = ["whole-line", "prompt-answer", "paste-only"];
 
