@@ -52,8 +52,13 @@ Examples:
   ./ghost-hunter record --help`;
 }
 
-function findCommand(name: string): Command | undefined {
-  return COMMANDS.find((c) => c.name === name);
+/** The command called `name`; a usage error naming it when there is none. */
+function commandNamed(name: string): Command {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list`);
+  }
+  return command;
 }
 
 function help(args: string[]): number {
@@ -65,11 +70,7 @@ function help(args: string[]): number {
     console.log(usage());
     return 0;
   }
-  const command = findCommand(topic);
-  if (command === undefined) {
-    throw new UsageError(`Unknown command "${topic}": run "ghost-hunter --help" for the list`);
-  }
-  console.log(command.help);
+  console.log(commandNamed(topic).help);
   return 0;
 }
 
@@ -88,10 +89,7 @@ async function main(args: string[]): Promise<number> {
   const named = first !== undefined && !first.startsWith("-");
   const name = named ? first : DEFAULT_COMMAND;
   const rest = named ? afterFirst : args;
-  const command = findCommand(name);
-  if (command === undefined) {
-    throw new UsageError(`Unknown command "${name}": run "ghost-hunter --help" for the list`);
-  }
+  const command = commandNamed(name);
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(command.help);
     return 0;

@@ -214,6 +214,13 @@ export interface FamilyRow {
  * families are broken down by: narrow, medium, and as wide as a person's.
  */
 export const SPREAD_BAND_EDGES = [0.2, 0.4] as const;
+const [SPREAD_LOW, SPREAD_HIGH] = SPREAD_BAND_EDGES;
+/** Names of the spread bands, narrowest first. */
+export const SPREAD_BANDS = [
+  `< ${SPREAD_LOW}`,
+  `${SPREAD_LOW}–${SPREAD_HIGH}`,
+  `≥ ${SPREAD_HIGH}`,
+] as const;
 
 /** A one-law delay family's held-out sessions within one spread band. */
 export interface SpreadRow {
@@ -225,8 +232,7 @@ export interface SpreadRow {
 }
 
 function spreadBand(cv: number): string {
-  const [low, high] = SPREAD_BAND_EDGES;
-  return cv < low ? `< ${low}` : cv < high ? `${low}–${high}` : `≥ ${high}`;
+  return SPREAD_BANDS[cv < SPREAD_LOW ? 0 : cv < SPREAD_HIGH ? 1 : 2];
 }
 
 /** One human group's result on held-out people. */
@@ -358,8 +364,9 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const model = fitModel(fitFamilies.filter((_, i) => i !== index), fitPeople);
     const firsts = held.sessions.map((s) => evidenceRun(model, s).firstAlert);
     const bands = measureBands.get(held.name);
-    for (const band of bands === undefined ? [] : new Set(bands)) {
+    for (const band of bands === undefined ? [] : SPREAD_BANDS) {
       const inBand = firsts.filter((_, i) => bands![i] === band);
+      if (inBand.length === 0) continue;
       spreads.push({
         family: held.name,
         band,
@@ -430,7 +437,6 @@ export function worstFamily(result: CalibrationResult): FamilyRow {
 export function formatCalibration(result: CalibrationResult): string {
   const worst = worstFamily(result);
   const worstHuman = result.human.reduce((w, r) => r.alertedPercent > w.alertedPercent ? r : w);
-  const bandNames = [0, 0.3, 1].map(spreadBand);
   return [
     `Leave-one-family-out: each family measured on sessions of its own (other seeds) by a model fitted without it.`,
     "",
@@ -446,11 +452,11 @@ export function formatCalibration(result: CalibrationResult): string {
     "",
     "The families drawing each delay from one distribution, by its spread (CV; sessions in the band: caught):",
     "",
-    `| Family (held out) | ${bandNames.map((b) => `CV ${b}`).join(" | ")} |`,
-    `| --- | ${bandNames.map(() => "---:").join(" | ")} |`,
+    `| Family (held out) | ${SPREAD_BANDS.map((b) => `CV ${b}`).join(" | ")} |`,
+    `| --- | ${SPREAD_BANDS.map(() => "---:").join(" | ")} |`,
     ...[...new Set(result.spreads.map((r) => r.family))].map((family) =>
       `| ${family} | ${
-        bandNames.map((band) => {
+        SPREAD_BANDS.map((band) => {
           const r = result.spreads.find((s) => s.family === family && s.band === band);
           return r === undefined ? "–" : `${r.sessions}: ${r.caughtPercent.toFixed(1)} %`;
         }).join(" | ")

@@ -60,7 +60,6 @@ export class AlertSink implements AsyncDisposable {
 
   async #writeAll(bytes: Uint8Array): Promise<void> {
     try {
-      if (this.#closed) throw new Deno.errors.BadResource("the alert sink is closed");
       if (this.#file === undefined) await writeAll(Deno.stdout, bytes);
       else await appendWhole(this.#file, bytes);
     } catch (error) {

@@ -26,23 +26,25 @@ export function parseEffectiveCapabilities(status: string): bigint | undefined {
   return match === null ? undefined : BigInt(`0x${match[1]}`);
 }
 
-function has(mask: bigint, capability: number): boolean {
+/** Whether `capability` (a {@linkcode CAPABILITY} value) is set in `mask`. */
+export function hasCapability(mask: bigint, capability: number): boolean {
   return (mask >> BigInt(capability) & 1n) === 1n;
 }
 
 /** The check's verdict on an effective capability mask. */
 export function capabilitiesOutcome(effective: bigint): CheckOutcome {
   const held = (Object.keys(CAPABILITY) as (keyof typeof CAPABILITY)[])
-    .filter((name) => has(effective, CAPABILITY[name]));
-  const ok = (has(effective, CAPABILITY.CAP_BPF) && has(effective, CAPABILITY.CAP_PERFMON)) ||
-    has(effective, CAPABILITY.CAP_SYS_ADMIN);
-  const kill = has(effective, CAPABILITY.CAP_KILL)
+    .filter((name) => hasCapability(effective, CAPABILITY[name]));
+  const ok = (hasCapability(effective, CAPABILITY.CAP_BPF) &&
+    hasCapability(effective, CAPABILITY.CAP_PERFMON)) ||
+    hasCapability(effective, CAPABILITY.CAP_SYS_ADMIN);
+  const kill = hasCapability(effective, CAPABILITY.CAP_KILL)
     ? ""
     : "; without CAP_KILL the sigstop actuator cannot run";
   const shown = `effective: ${held.length === 0 ? "none of the needed" : held.join(" ")}`;
   if (ok) return { ok, detail: `${shown}${kill}` };
   const missing = (["CAP_BPF", "CAP_PERFMON"] as const).filter((name) =>
-    !has(effective, CAPABILITY[name])
+    !hasCapability(effective, CAPABILITY[name])
   );
   return {
     ok,

@@ -10,7 +10,11 @@
  */
 import { findDataDir } from "../../tools/sessions/human_sessions.ts";
 import { pathExists } from "../../src/path_exists.ts";
-import { CAPABILITY, parseEffectiveCapabilities } from "../../src/doctor/capabilities_check.ts";
+import {
+  CAPABILITY,
+  hasCapability,
+  parseEffectiveCapabilities,
+} from "../../src/doctor/capabilities_check.ts";
 
 /** Repository root, as a path ending in "/". */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname;
@@ -39,8 +43,7 @@ export function mountBlocker(): string | undefined {
   const status = new Deno.Command("cat", { args: ["/proc/self/status"], stdout: "piped" })
     .outputSync();
   const effective = parseEffectiveCapabilities(new TextDecoder().decode(status.stdout));
-  const canMount = effective !== undefined &&
-    (effective >> BigInt(CAPABILITY.CAP_SYS_ADMIN) & 1n) === 1n;
+  const canMount = effective !== undefined && hasCapability(effective, CAPABILITY.CAP_SYS_ADMIN);
   return canMount ? undefined : "no CAP_SYS_ADMIN to mount a tmpfs";
 }
 
