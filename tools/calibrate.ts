@@ -231,7 +231,8 @@ export interface SpreadRow {
   caughtPercent: number;
 }
 
-function spreadBand(cv: number): string {
+/** The spread band a delay CV falls in (edges belong to the wider band). */
+export function spreadBand(cv: number): string {
   return SPREAD_BANDS[cv < SPREAD_LOW ? 0 : cv < SPREAD_HIGH ? 1 : 2];
 }
 

@@ -9,6 +9,8 @@ import {
   formatCalibration,
   LINE_ALERT_WITHIN,
   runCalibration,
+  SPREAD_BANDS,
+  spreadBand,
 } from "../../tools/calibrate.ts";
 import {
   AUTOMATION_FAMILIES,
@@ -56,6 +58,21 @@ Deno.test({
     );
     assert.ok(result.model.levels.typing > 0 && result.model.levels.bulk > 0);
   },
+});
+
+Deno.test("a delay CV falls in its spread band, edges in the wider one", () => {
+  assert.deepEqual(
+    [0.02, 0.199, 0.2, 0.399, 0.4, 0.8].map(spreadBand),
+    [
+      SPREAD_BANDS[0],
+      SPREAD_BANDS[0],
+      SPREAD_BANDS[1],
+      SPREAD_BANDS[1],
+      SPREAD_BANDS[2],
+      SPREAD_BANDS[2],
+    ],
+  );
+  assert.deepEqual([...SPREAD_BANDS], ["< 0.2", "0.2–0.4", "≥ 0.4"]);
 });
 
 Deno.test("the calibration's replay of cells alerts exactly where the live scorer does", () => {
