@@ -27,7 +27,7 @@ import { parseArgs } from "node:util";
 import {
   AUTOMATION_FAMILIES,
   generateAutomationSession,
-  ONE_LAW_DELAY_FAMILIES,
+  RANDOM_DELAY_FAMILIES,
   TYPING_FAMILIES,
 } from "./sessions/automation_families.ts";
 import {
@@ -210,8 +210,8 @@ export interface FamilyRow {
 }
 
 /**
- * Edges of the spread bands (CV of each key's delay) the one-law delay
- * families are broken down by: narrow, medium, and as wide as a person's.
+ * Edges of the spread bands (CV of each key's delay, or of each mode's)
+ * the random-delay families are broken down by: narrow, medium, and as wide as a person's.
  */
 export const SPREAD_BAND_EDGES = [0.2, 0.4] as const;
 const [SPREAD_LOW, SPREAD_HIGH] = SPREAD_BAND_EDGES;
@@ -222,7 +222,7 @@ export const SPREAD_BANDS = [
   `≥ ${SPREAD_HIGH}`,
 ] as const;
 
-/** A one-law delay family's held-out sessions within one spread band. */
+/** A random-delay family's held-out sessions within one spread band. */
 export interface SpreadRow {
   family: string;
   /** The band, e.g. `0.2–0.4`. */
@@ -257,7 +257,7 @@ export interface CorpusRow {
 /** The whole calibration result. */
 export interface CalibrationResult {
   families: FamilyRow[];
-  /** The one-law delay families, held out as in {@linkcode families}, by spread band. */
+  /** The random-delay families, held out as in {@linkcode families}, by spread band. */
   spreads: SpreadRow[];
   human: HumanRow[];
   /** Leave-one-corpus-out: each corpus by a model fitted on the other corpora's people. */
@@ -339,7 +339,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   }
   const fitFamilies: SessionGroup[] = [];
   const measureFamilies: SessionGroup[] = [];
-  /** Each measured one-law delay session's spread band, by family. */
+  /** Each measured random-delay session's spread band, by family. */
   const measureBands = new Map<string, string[]>();
   AUTOMATION_FAMILIES.forEach((family, f) => {
     const make = (base: number) =>
@@ -350,7 +350,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     fitFamilies.push(group(family, make(seed * 10_000_019).map((s) => cellsOf(s.events))));
     const measured = make(seed * 10_000_019 + 5_000_000);
     measureFamilies.push(group(family, measured.map((s) => cellsOf(s.events))));
-    if (ONE_LAW_DELAY_FAMILIES.has(family)) {
+    if (RANDOM_DELAY_FAMILIES.has(family)) {
       measureBands.set(family, measured.map((s) => spreadBand(s.parameters.cv!)));
     }
   });
@@ -451,7 +451,7 @@ export function formatCalibration(result: CalibrationResult): string {
     "",
     `Worst family: ${worst.family}, ${worst.caughtPercent.toFixed(1)} % caught.`,
     "",
-    "The families drawing each delay from one distribution, by its spread (CV; sessions in the band: caught):",
+    "The families drawing each delay at random, by its spread (CV of the law, of each mode for mixture-delay; sessions in the band: caught):",
     "",
     `| Family (held out) | ${SPREAD_BANDS.map((b) => `CV ${b}`).join(" | ")} |`,
     `| --- | ${SPREAD_BANDS.map(() => "---:").join(" | ")} |`,

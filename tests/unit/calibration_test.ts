@@ -15,7 +15,7 @@ import {
 import {
   AUTOMATION_FAMILIES,
   generateAutomationSession,
-  ONE_LAW_DELAY_FAMILIES,
+  RANDOM_DELAY_FAMILIES,
 } from "../../tools/sessions/automation_families.ts";
 import { findDataRoot, HUMAN_CORPORA } from "../../tools/sessions/human_corpora.ts";
 import { HUMAN_VARIANTS } from "../../tools/sessions/terminal_habits.ts";
@@ -40,16 +40,16 @@ Deno.test({
       const rows = result.human.filter((r) => r.corpus === corpus).map((r) => r.variant);
       assert.deepEqual(rows, [...HUMAN_VARIANTS, "all variants in one session"]);
     }
-    // Each one-law delay family's held-out sessions fall into the spread bands, all of them,
+    // Each random-delay family's held-out sessions fall into the spread bands, all of them,
     // and the bands' caught shares add up to the family's.
-    for (const family of ONE_LAW_DELAY_FAMILIES) {
+    for (const family of RANDOM_DELAY_FAMILIES) {
       const bands = result.spreads.filter((r) => r.family === family);
       const row = result.families.find((r) => r.family === family)!;
       assert.equal(bands.reduce((n, b) => n + b.sessions, 0), row.sessions, family);
       const caught = bands.reduce((n, b) => n + b.caughtPercent * b.sessions / 100, 0);
       assert.ok(Math.abs(caught - row.caughtPercent * row.sessions / 100) < 1e-9, family);
     }
-    assert.ok(result.spreads.every((r) => ONE_LAW_DELAY_FAMILIES.has(r.family)));
+    assert.ok(result.spreads.every((r) => RANDOM_DELAY_FAMILIES.has(r.family)));
     // Decisive evidence stays decisive even fitted on a subset.
     const lines = result.families.find((r) => r.family === "whole-line")!;
     assert.ok(

@@ -49,15 +49,18 @@ export const AUTOMATION_FAMILIES = [
 export type AutomationFamily = typeof AUTOMATION_FAMILIES[number];
 
 /**
- * Families that draw each key's delay from one distribution whose spread
- * (coefficient of variation) is their `cv` parameter. Not mixture-delay: its
- * `cv` is each mode's, and two modes 2–6 times apart are wide whatever it is.
+ * Families that draw each key's delay at random, with the spread
+ * (coefficient of variation) given by their `cv` parameter: of the whole
+ * law for uniform, normal, lognormal and gamma; of each of its two modes
+ * for mixture-delay (the modes 2–6 times apart make the mixture wide
+ * whatever `cv` is).
  */
-export const ONE_LAW_DELAY_FAMILIES: ReadonlySet<string> = new Set([
+export const RANDOM_DELAY_FAMILIES: ReadonlySet<string> = new Set([
   "uniform-delay",
   "normal-delay",
   "lognormal-delay",
   "gamma-delay",
+  "mixture-delay",
 ]);
 
 /** Families that write whole lines or chunks. */
