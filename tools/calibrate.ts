@@ -210,8 +210,9 @@ export interface FamilyRow {
 }
 
 /**
- * Edges of the spread bands (CV of each key's delay, or of each mode's)
- * the random-delay families are broken down by: narrow, medium, and as wide as a person's.
+ * Edges of the spread bands (CV of each key's delay, or of each mode's) the
+ * random-delay families are broken down by: narrow, medium, and as wide as
+ * a person's.
  */
 export const SPREAD_BAND_EDGES = [0.2, 0.4] as const;
 const [SPREAD_LOW, SPREAD_HIGH] = SPREAD_BAND_EDGES;
@@ -234,6 +235,25 @@ export interface SpreadRow {
 /** The spread band a delay CV falls in (edges belong to the wider band). */
 export function spreadBand(cv: number): string {
   return SPREAD_BANDS[cv < SPREAD_LOW ? 0 : cv < SPREAD_HIGH ? 1 : 2];
+}
+
+/** A family's rows by spread band, from each session's band and first alert (null: none). */
+function spreadRows(
+  family: string,
+  bands: readonly string[],
+  firsts: readonly (number | null)[],
+): SpreadRow[] {
+  return SPREAD_BANDS.flatMap((band) => {
+    const inBand = firsts.filter((_, i) => bands[i] === band);
+    if (inBand.length === 0) return [];
+    const caught = inBand.filter((f) => f !== null).length;
+    return [{
+      family,
+      band,
+      sessions: inBand.length,
+      caughtPercent: percent(caught, inBand.length),
+    }];
+  });
 }
 
 /** One human group's result on held-out people. */
@@ -365,16 +385,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const model = fitModel(fitFamilies.filter((_, i) => i !== index), fitPeople);
     const firsts = held.sessions.map((s) => evidenceRun(model, s).firstAlert);
     const bands = measureBands.get(held.name);
-    for (const band of bands === undefined ? [] : SPREAD_BANDS) {
-      const inBand = firsts.filter((_, i) => bands![i] === band);
-      if (inBand.length === 0) continue;
-      spreads.push({
-        family: held.name,
-        band,
-        sessions: inBand.length,
-        caughtPercent: percent(inBand.filter((f) => f !== null).length, inBand.length),
-      });
-    }
+    if (bands !== undefined) spreads.push(...spreadRows(held.name, bands, firsts));
     const caught = firsts.filter((f): f is number => f !== null).sort((a, b) => a - b);
     return {
       family: held.name,
