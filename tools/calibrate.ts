@@ -237,8 +237,11 @@ export function spreadBand(cv: number): string {
   return SPREAD_BANDS[cv < SPREAD_LOW ? 0 : cv < SPREAD_HIGH ? 1 : 2];
 }
 
-/** A family's rows by spread band, from each session's band and first alert (null: none). */
-function spreadRows(
+/**
+ * A family's rows by spread band, from each session's band and first alert
+ * (null: none); a band without sessions has no row.
+ */
+export function spreadRows(
   family: string,
   bands: readonly string[],
   firsts: readonly (number | null)[],

@@ -11,6 +11,7 @@ import {
   runCalibration,
   SPREAD_BANDS,
   spreadBand,
+  spreadRows,
 } from "../../tools/calibrate.ts";
 import {
   AUTOMATION_FAMILIES,
@@ -73,6 +74,14 @@ Deno.test("a delay CV falls in its spread band, edges in the wider one", () => {
     ],
   );
   assert.deepEqual([...SPREAD_BANDS], ["< 0.2", "0.2–0.4", "≥ 0.4"]);
+});
+
+Deno.test("spread rows count each band's sessions and alerts, and skip empty bands", () => {
+  const [narrow, , wide] = SPREAD_BANDS;
+  assert.deepEqual(spreadRows("f", [narrow, wide, narrow, narrow], [3, null, null, 7]), [
+    { family: "f", band: narrow, sessions: 3, caughtPercent: 200 / 3 },
+    { family: "f", band: wide, sessions: 1, caughtPercent: 0 },
+  ]);
 });
 
 Deno.test("the calibration's replay of cells alerts exactly where the live scorer does", () => {
