@@ -8,9 +8,11 @@
  * Consecutive pairs of gaps (both rhythm gaps) add sequence features: the
  * correlation of one log gap with the next (does a slow key follow a slow
  * key?), and how the pairs fall into a 3 × 3 grid of gap classes (fast,
- * medium, slow: which rhythm follows which). The shape adds one more: the
+ * medium, slow: which rhythm follows which). The shape adds three more: the
  * median gap after an input that ends with Enter, the pause before a new
- * line's first input.
+ * line's first input; the share of Backspaces (how often this person
+ * corrects); and the median gap before a correction's first Backspace (how
+ * soon they notice a mistake).
  *
  * {@linkcode TimingWindow} keeps the last `capacity` inputs of a session and
  * updates in O(1) per input; {@linkcode timingFeatures} turns any summary into
@@ -66,6 +68,8 @@ export const FEATURE_NAMES: readonly string[] = [
   "gap_lag1_correlation",
   ...PAIR_CLASSES.flatMap((a) => PAIR_CLASSES.map((b) => `pair_${a}_${b}_share_sqrt`)),
   "after_enter_gap_median",
+  "erase_share_sqrt",
+  "before_erase_gap_median",
 ];
 
 /** Length of a feature vector. */
@@ -95,6 +99,8 @@ export interface TimingSummary {
   inputs: number;
   /** Escape-sized inputs (3–4 bytes). */
   escapes: number;
+  /** Backspaces (inputs of shape ERASE). */
+  erases: number;
   /** Gaps of at least {@linkcode PAUSE_MS}. */
   pauses: number;
   /**
@@ -110,10 +116,21 @@ export interface TimingSummary {
    * (the pause before a new line's first input; length {@linkcode GAP_BINS}).
    */
   afterEnterCounts: Uint32Array;
+  /**
+   * Counts per gap bin of the gaps that end at a correction's first
+   * Backspace (one that does not follow a Backspace; length {@linkcode GAP_BINS}).
+   */
+  beforeEraseCounts: Uint32Array;
 }
 
 /** Entries of {@linkcode TimingSummary.pairSums}. */
 const PAIR_SUMS = 5;
+
+// Bits of a window slot's flags: what its input counted towards.
+const SLOT_ESCAPE = 1;
+const SLOT_ERASE = 2;
+const SLOT_AFTER_ENTER = 4;
+const SLOT_BEFORE_ERASE = 8;
 
 /** An empty summary. */
 export function emptyTimingSummary(): TimingSummary {
@@ -122,10 +139,12 @@ export function emptyTimingSummary(): TimingSummary {
     jumpCounts: new Uint32Array(JUMP_BINS),
     inputs: 0,
     escapes: 0,
+    erases: 0,
     pauses: 0,
     pairSums: new Float64Array(PAIR_SUMS),
     pairCells: new Uint32Array(PAIR_CELLS),
     afterEnterCounts: new Uint32Array(GAP_BINS),
+    beforeEraseCounts: new Uint32Array(GAP_BINS),
   };
 }
 
@@ -225,6 +244,8 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   // The square root evens out the spread of rare and common cells.
   for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(c / pairs) : NaN;
   out[k++] = histogramQuantile(summary.afterEnterCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
+  out[k++] = summary.inputs > 0 ? Math.sqrt(summary.erases / summary.inputs) : NaN;
+  out[k++] = histogramQuantile(summary.beforeEraseCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
   return out;
 }
 
@@ -237,14 +258,12 @@ export class TimingWindow {
   readonly #capacity: number;
   readonly #summary = emptyTimingSummary();
   // Per slot: its gap bin, jump bin (-1: none), the earlier gap's bin and
-  // the grid cell of its pair (when it has a jump), whether it was escape-sized,
-  // whether its gap followed an Enter.
+  // the grid cell of its pair (when it has a jump), and its SLOT_* flags.
   readonly #gapBin: Int16Array;
   readonly #jumpBin: Int16Array;
   readonly #pairBin: Int16Array;
-  readonly #escape: Uint8Array;
   readonly #pairCell: Uint8Array;
-  readonly #afterEnter: Uint8Array;
+  readonly #flags: Uint8Array;
   #next = 0;
   #size = 0;
   #lastT = NaN;
@@ -252,6 +271,7 @@ export class TimingWindow {
   #lastRhythmBin = -1;
   #lastRhythmClass = 0;
   #lastWasEnter = false;
+  #lastWasErase = false;
   #total = 0;
 
   /** A window of at most `capacity` inputs (≥ 2). */
@@ -265,9 +285,8 @@ export class TimingWindow {
     this.#gapBin = new Int16Array(capacity);
     this.#jumpBin = new Int16Array(capacity);
     this.#pairBin = new Int16Array(capacity);
-    this.#escape = new Uint8Array(capacity);
     this.#pairCell = new Uint8Array(capacity);
-    this.#afterEnter = new Uint8Array(capacity);
+    this.#flags = new Uint8Array(capacity);
   }
 
   /** Inputs in the window now. */
@@ -275,7 +294,7 @@ export class TimingWindow {
     return this.#size;
   }
 
-  /** Inputs seen since creation or the last clear. */
+  /** Inputs seen since creation. */
   get total(): number {
     return this.#total;
   }
@@ -294,16 +313,25 @@ export class TimingWindow {
     this.#total++;
     const s = this.#summary;
     s.inputs++;
-    const escape = isEscapeSized(input.bytes) ? 1 : 0;
-    s.escapes += escape;
-    this.#escape[slot] = escape;
+    let flags = 0;
+    if (isEscapeSized(input.bytes)) {
+      flags |= SLOT_ESCAPE;
+      s.escapes++;
+    }
+    const erase = input.shape === InputShape.ERASE;
+    if (erase) {
+      flags |= SLOT_ERASE;
+      s.erases++;
+    }
+    this.#flags[slot] = flags;
     this.#gapBin[slot] = -1;
     this.#jumpBin[slot] = -1;
-    this.#afterEnter[slot] = 0;
     const gap = input.t - this.#lastT;
     this.#lastT = input.t;
     const afterEnter = this.#lastWasEnter;
+    const correctionStarts = erase && !this.#lastWasErase;
     this.#lastWasEnter = input.shape === InputShape.ENTER;
+    this.#lastWasErase = erase;
     if (!(gap >= 0)) {
       this.#lastRhythmLog = NaN;
       return;
@@ -313,9 +341,14 @@ export class TimingWindow {
     s.gapCounts[bin]!++;
     if (bin >= PAUSE_BIN) s.pauses++;
     if (afterEnter) {
-      this.#afterEnter[slot] = 1;
+      flags |= SLOT_AFTER_ENTER;
       s.afterEnterCounts[bin]!++;
     }
+    if (correctionStarts) {
+      flags |= SLOT_BEFORE_ERASE;
+      s.beforeEraseCounts[bin]!++;
+    }
+    this.#flags[slot] = flags;
     if (gap > RHYTHM_MAX_MS) {
       this.#lastRhythmLog = NaN;
       return;
@@ -338,29 +371,18 @@ export class TimingWindow {
     s.pairCells[cell]!++;
   }
 
-  /** Empties the window. */
-  clear(): void {
-    const fresh = emptyTimingSummary();
-    Object.assign(this.#summary, fresh);
-    this.#next = 0;
-    this.#size = 0;
-    this.#total = 0;
-    this.#lastT = NaN;
-    this.#lastRhythmLog = NaN;
-    this.#lastRhythmBin = -1;
-    this.#lastRhythmClass = 0;
-    this.#lastWasEnter = false;
-  }
-
   #evict(slot: number): void {
     const s = this.#summary;
     s.inputs--;
-    s.escapes -= this.#escape[slot]!;
+    const flags = this.#flags[slot]!;
+    if (flags & SLOT_ESCAPE) s.escapes--;
+    if (flags & SLOT_ERASE) s.erases--;
     const bin = this.#gapBin[slot]!;
     if (bin >= 0) {
       s.gapCounts[bin]!--;
       if (bin >= PAUSE_BIN) s.pauses--;
-      if (this.#afterEnter[slot] === 1) s.afterEnterCounts[bin]!--;
+      if (flags & SLOT_AFTER_ENTER) s.afterEnterCounts[bin]!--;
+      if (flags & SLOT_BEFORE_ERASE) s.beforeEraseCounts[bin]!--;
     }
     const jb = this.#jumpBin[slot]!;
     if (jb >= 0) {
