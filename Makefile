@@ -9,10 +9,12 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 DENO_PLATFORM := $(shell uname -m | sed -e 's/x86_64/linux-x64-glibc/' -e 's/aarch64/linux-arm64-glibc/')
 DENO := .tools/node_modules/@deno/$(DENO_PLATFORM)/deno
 # clang builds the probe (its BPF backend is built in); libbpf-dev and linux-libc-dev give
-# the headers; bpftool dumps vmlinux.h; procps (ps) is used by the end-to-end tests; sqlite3
-# reads the profile database in a unit test, as an operator would; openssh-server and
-# openssh-client carry the end-to-end logins over loopback SSH.
-DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool procps sqlite3 openssh-server openssh-client
+# the headers (and libbpf.so.1, which the agent loads); bpftool dumps vmlinux.h.
+DEBIAN_PACKAGES := clang libbpf-dev linux-libc-dev bpftool
+# For the tests only: procps (ps) is used by the end-to-end tests; sqlite3 reads the profile
+# database in a unit test, as an operator would; openssh-server and openssh-client carry the
+# end-to-end logins over loopback SSH.
+DEBIAN_TEST_PACKAGES := procps sqlite3 openssh-server openssh-client
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibuild -Ibpf
 PROBE := build/probe.bpf.o
 # apt-get download as root would otherwise warn that its _apt sandbox cannot write here.
@@ -31,11 +33,33 @@ toolchain: .tools/debian.stamp
 .tools/debian.stamp:
 	@mkdir -p .tools
 	@if ! command -v clang >/dev/null || ! command -v bpftool >/dev/null || \
-	    ! command -v ps >/dev/null || ! command -v ssh >/dev/null || ! test -x /usr/sbin/sshd || \
 	    ! test -f /usr/include/bpf/bpf_helpers.h || \
 	    ! test -f /usr/include/linux/types.h; then \
 		echo "make: installing $(DEBIAN_PACKAGES) from Debian"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
+	fi
+	@touch $@
+
+# The tests' packages. Installing openssh-server would start and enable the host's own ssh
+# service, opening a login port that was not there: while it installs, a policy-rc.d (where
+# the host has none) forbids starting services, and a server this install brought is then
+# disabled. The tests run their own sshd on loopback and need only its binary and user.
+.tools/debian-test.stamp: | .tools/debian.stamp
+	@if ! command -v ps >/dev/null || ! command -v sqlite3 >/dev/null || \
+	    ! command -v ssh >/dev/null || ! test -x /usr/sbin/sshd; then \
+		echo "make: installing $(DEBIAN_TEST_PACKAGES) from Debian (the ssh service left stopped and disabled)"; \
+		new_sshd=; test -x /usr/sbin/sshd || new_sshd=1; \
+		if ! test -e /usr/sbin/policy-rc.d; then \
+			trap 'rm -f /usr/sbin/policy-rc.d' EXIT; trap 'exit 130' INT TERM HUP; \
+			printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_TEST_PACKAGES) >/dev/null; \
+		status=$$?; \
+		if [ -n "$$new_sshd" ] && [ $$status -eq 0 ]; then \
+			if [ -d /run/systemd/system ]; then systemctl disable --now --quiet ssh.service ssh.socket; \
+			elif command -v systemctl >/dev/null; then systemctl disable --quiet ssh.service ssh.socket; \
+			else update-rc.d ssh disable >/dev/null; fi; \
+		fi; \
+		exit $$status; \
 	fi
 	@touch $@
 
@@ -45,7 +69,7 @@ toolchain: .tools/debian.stamp
 # package lists yet.
 PROMETHEUS := .tools/prometheus/usr/bin/prometheus
 prometheus: $(PROMETHEUS)
-$(PROMETHEUS): | .tools/debian.stamp
+$(PROMETHEUS): | .tools/debian-test.stamp
 	@rm -rf .tools/prometheus && mkdir -p .tools/prometheus/deb
 	@cd .tools/prometheus/deb && { $(APT_DOWNLOAD) prometheus || { apt-get update -qq && $(APT_DOWNLOAD) prometheus; }; }
 	dpkg-deb -x .tools/prometheus/deb/prometheus_*.deb .tools/prometheus
@@ -76,7 +100,7 @@ ghost-hunter: $(PROBE) $(TS_SOURCES) $(DENO) tools/launcher.sh
 		echo "make: deno compile runtime unavailable (no network, no DENORT_BIN): built ./ghost-hunter as a launcher for main.ts"; \
 	fi
 
-test: ghost-hunter $(PROMETHEUS)
+test: ghost-hunter $(PROMETHEUS) .tools/debian-test.stamp
 	@bash tools/run_tests.sh $(DENO)
 
 check: $(DENO)
