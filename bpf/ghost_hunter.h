@@ -66,7 +66,6 @@ enum gh_input_shape {
 	GH_SHAPE_UTF8 = 3,    /* a UTF-8 lead byte (0xc2-0xf4) first, at most 4 bytes: one character */
 	GH_SHAPE_ENTER = 4,   /* last byte CR or LF: Enter, or a whole line written at once */
 	GH_SHAPE_OTHER = 5,   /* anything else: coalesced keys, a paste */
-	GH_SHAPE_ERASE = 6,   /* the one byte DEL (0x7f) or BS (0x08): Backspace, a correction */
 };
 #define GH_SHAPE_MAX_ESCAPE 8
 #define GH_SHAPE_MAX_UTF8 4

@@ -298,9 +298,8 @@ static __always_inline void emit(enum gh_event_kind kind, __u32 flags, __u32 ses
 
 /*
  * The shape of an input chunk (enum gh_input_shape), so user space can tell
- * a held key from a paste or a whole line, and a correction from a key (how
- * often a person corrects is part of their rhythm): two single-byte reads,
- * reduced to one of seven values here; the bytes themselves go nowhere.
+ * a held key from a paste or a whole line: two single-byte reads, reduced to
+ * one of six values here; the bytes themselves go nowhere.
  */
 static __always_inline enum gh_input_shape input_shape(const char *buf, __u64 bytes)
 {
@@ -311,8 +310,6 @@ static __always_inline enum gh_input_shape input_shape(const char *buf, __u64 by
 		return GH_SHAPE_UNKNOWN;
 	if (last == '\r' || last == '\n')
 		return GH_SHAPE_ENTER;
-	if (bytes == 1 && (first == 0x7f || first == 0x08))
-		return GH_SHAPE_ERASE;
 	if (bytes == 1)
 		return GH_SHAPE_SINGLE;
 	if (first == 0x1b && bytes <= GH_SHAPE_MAX_ESCAPE)

@@ -28,7 +28,6 @@ import {
   toHumanSession,
 } from "./sessions/human_sessions.ts";
 import { seededRandom } from "./sessions/seeded_random.ts";
-import { InputShape } from "../src/score/input_shape.ts";
 import { equalErrorRate, falseRejectAt } from "../src/profile/error_rates.ts";
 import {
   fitImpostorModel,
@@ -196,8 +195,7 @@ export interface SittingSession {
 
 /**
  * Reads fr_keystrokes_leoneb's DERIVED_sessions.csv and DERIVED_events.csv:
- * each text change is one input of its character count (a deletion: one
- * Backspace).
+ * each text change is one input of its character count (a deletion: 1).
  */
 export async function loadSittings(dir: string): Promise<SittingSession[]> {
   const sessionsCsv = await Deno.readTextFile(`${dir}/DERIVED_sessions.csv`);
@@ -216,11 +214,7 @@ export async function loadSittings(dir: string): Promise<SittingSession[]> {
     if (!Number.isFinite(time)) continue;
     let events = bySession.get(session);
     if (events === undefined) bySession.set(session, events = []);
-    events.push(
-      kind === "del"
-        ? { t: time, bytes: 1, shape: InputShape.ERASE }
-        : { t: time, bytes: Math.max(1, Number(chars) || 1) },
-    );
+    events.push({ t: time, bytes: kind === "del" ? 1 : Math.max(1, Number(chars) || 1) });
   }
   const result: SittingSession[] = [];
   for (const [session, events] of bySession) {

@@ -8,11 +8,9 @@
  * Consecutive pairs of gaps (both rhythm gaps) add sequence features: the
  * correlation of one log gap with the next (does a slow key follow a slow
  * key?), and how the pairs fall into a 3 × 3 grid of gap classes (fast,
- * medium, slow: which rhythm follows which). The shape adds three more: the
+ * medium, slow: which rhythm follows which). The shape adds one more: the
  * median gap after an input that ends with Enter, the pause before a new
- * line's first input; the share of Backspaces (how often this person
- * corrects); and the median gap before a correction's first Backspace (how
- * soon they notice a mistake).
+ * line's first input.
  *
  * {@linkcode TimingWindow} keeps the last `capacity` inputs of a session and
  * updates in O(1) per input; {@linkcode timingFeatures} turns any summary into
@@ -68,8 +66,6 @@ export const FEATURE_NAMES: readonly string[] = [
   "gap_lag1_correlation",
   ...PAIR_CLASSES.flatMap((a) => PAIR_CLASSES.map((b) => `pair_${a}_${b}_share_sqrt`)),
   "after_enter_gap_median",
-  "erase_share_sqrt",
-  "before_erase_gap_median",
 ];
 
 /** Length of a feature vector. */
@@ -99,8 +95,6 @@ export interface TimingSummary {
   inputs: number;
   /** Escape-sized inputs (3–4 bytes). */
   escapes: number;
-  /** Backspaces (inputs of shape ERASE). */
-  erases: number;
   /** Gaps of at least {@linkcode PAUSE_MS}. */
   pauses: number;
   /**
@@ -116,21 +110,10 @@ export interface TimingSummary {
    * (the pause before a new line's first input; length {@linkcode GAP_BINS}).
    */
   afterEnterCounts: Uint32Array;
-  /**
-   * Counts per gap bin of the gaps that end at a correction's first
-   * Backspace (one that does not follow a Backspace; length {@linkcode GAP_BINS}).
-   */
-  beforeEraseCounts: Uint32Array;
 }
 
 /** Entries of {@linkcode TimingSummary.pairSums}. */
 const PAIR_SUMS = 5;
-
-// Bits of a window slot's flags: what its input counted towards.
-const SLOT_ESCAPE = 1;
-const SLOT_ERASE = 2;
-const SLOT_AFTER_ENTER = 4;
-const SLOT_BEFORE_ERASE = 8;
 
 /** An empty summary. */
 export function emptyTimingSummary(): TimingSummary {
@@ -139,12 +122,10 @@ export function emptyTimingSummary(): TimingSummary {
     jumpCounts: new Uint32Array(JUMP_BINS),
     inputs: 0,
     escapes: 0,
-    erases: 0,
     pauses: 0,
     pairSums: new Float64Array(PAIR_SUMS),
     pairCells: new Uint32Array(PAIR_CELLS),
     afterEnterCounts: new Uint32Array(GAP_BINS),
-    beforeEraseCounts: new Uint32Array(GAP_BINS),
   };
 }
 
@@ -244,8 +225,6 @@ export function timingFeatures(summary: TimingSummary): Float64Array {
   // The square root evens out the spread of rare and common cells.
   for (const c of summary.pairCells) out[k++] = pairs > 0 ? Math.sqrt(c / pairs) : NaN;
   out[k++] = histogramQuantile(summary.afterEnterCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
-  out[k++] = summary.inputs > 0 ? Math.sqrt(summary.erases / summary.inputs) : NaN;
-  out[k++] = histogramQuantile(summary.beforeEraseCounts, 0.5, GAP_LOG_MIN, GAP_LOG_MAX);
   return out;
 }
 
@@ -258,12 +237,14 @@ export class TimingWindow {
   readonly #capacity: number;
   readonly #summary = emptyTimingSummary();
   // Per slot: its gap bin, jump bin (-1: none), the earlier gap's bin and
-  // the grid cell of its pair (when it has a jump), and its SLOT_* flags.
+  // the grid cell of its pair (when it has a jump), whether it was escape-sized,
+  // whether its gap followed an Enter.
   readonly #gapBin: Int16Array;
   readonly #jumpBin: Int16Array;
   readonly #pairBin: Int16Array;
+  readonly #escape: Uint8Array;
   readonly #pairCell: Uint8Array;
-  readonly #flags: Uint8Array;
+  readonly #afterEnter: Uint8Array;
   #next = 0;
   #size = 0;
   #lastT = NaN;
@@ -271,7 +252,6 @@ export class TimingWindow {
   #lastRhythmBin = -1;
   #lastRhythmClass = 0;
   #lastWasEnter = false;
-  #lastWasErase = false;
   #total = 0;
 
   /** A window of at most `capacity` inputs (≥ 2). */
@@ -285,8 +265,9 @@ export class TimingWindow {
     this.#gapBin = new Int16Array(capacity);
     this.#jumpBin = new Int16Array(capacity);
     this.#pairBin = new Int16Array(capacity);
+    this.#escape = new Uint8Array(capacity);
     this.#pairCell = new Uint8Array(capacity);
-    this.#flags = new Uint8Array(capacity);
+    this.#afterEnter = new Uint8Array(capacity);
   }
 
   /** Inputs in the window now. */
@@ -313,25 +294,16 @@ export class TimingWindow {
     this.#total++;
     const s = this.#summary;
     s.inputs++;
-    let flags = 0;
-    if (isEscapeSized(input.bytes)) {
-      flags |= SLOT_ESCAPE;
-      s.escapes++;
-    }
-    const erase = input.shape === InputShape.ERASE;
-    if (erase) {
-      flags |= SLOT_ERASE;
-      s.erases++;
-    }
-    this.#flags[slot] = flags;
+    const escape = isEscapeSized(input.bytes) ? 1 : 0;
+    s.escapes += escape;
+    this.#escape[slot] = escape;
     this.#gapBin[slot] = -1;
     this.#jumpBin[slot] = -1;
+    this.#afterEnter[slot] = 0;
     const gap = input.t - this.#lastT;
     this.#lastT = input.t;
     const afterEnter = this.#lastWasEnter;
-    const correctionStarts = erase && !this.#lastWasErase;
     this.#lastWasEnter = input.shape === InputShape.ENTER;
-    this.#lastWasErase = erase;
     if (!(gap >= 0)) {
       this.#lastRhythmLog = NaN;
       return;
@@ -341,14 +313,9 @@ export class TimingWindow {
     s.gapCounts[bin]!++;
     if (bin >= PAUSE_BIN) s.pauses++;
     if (afterEnter) {
-      flags |= SLOT_AFTER_ENTER;
+      this.#afterEnter[slot] = 1;
       s.afterEnterCounts[bin]!++;
     }
-    if (correctionStarts) {
-      flags |= SLOT_BEFORE_ERASE;
-      s.beforeEraseCounts[bin]!++;
-    }
-    this.#flags[slot] = flags;
     if (gap > RHYTHM_MAX_MS) {
       this.#lastRhythmLog = NaN;
       return;
@@ -374,15 +341,12 @@ export class TimingWindow {
   #evict(slot: number): void {
     const s = this.#summary;
     s.inputs--;
-    const flags = this.#flags[slot]!;
-    if (flags & SLOT_ESCAPE) s.escapes--;
-    if (flags & SLOT_ERASE) s.erases--;
+    s.escapes -= this.#escape[slot]!;
     const bin = this.#gapBin[slot]!;
     if (bin >= 0) {
       s.gapCounts[bin]!--;
       if (bin >= PAUSE_BIN) s.pauses--;
-      if (flags & SLOT_AFTER_ENTER) s.afterEnterCounts[bin]!--;
-      if (flags & SLOT_BEFORE_ERASE) s.beforeEraseCounts[bin]!--;
+      if (this.#afterEnter[slot] === 1) s.afterEnterCounts[bin]!--;
     }
     const jb = this.#jumpBin[slot]!;
     if (jb >= 0) {

@@ -44,7 +44,6 @@ export function gestureOf(shape: number, bytes: number, previous: Gesture | unde
   let gesture: Gesture;
   switch (shape) {
     case InputShape.SINGLE:
-    case InputShape.ERASE:
       gesture = Gesture.KEY;
       break;
     case InputShape.ESCAPE:

@@ -20,8 +20,6 @@ export const InputShape = {
   ENTER: 4,
   /** Anything else: coalesced keys, a paste. */
   OTHER: 5,
-  /** The one byte DEL (0x7f) or BS (0x08): Backspace, a correction. */
-  ERASE: 6,
 } as const;
 
 /** One of {@linkcode InputShape}'s values. */
@@ -35,14 +33,13 @@ export const MAX_UTF8_BYTES = 4;
 /**
  * The shape of a chunk from its length, first and last byte: the rule the
  * probe applies in the kernel (bpf/probe.bpf.c, `input_shape`). Checked in
- * this order: empty → UNKNOWN; last byte CR or LF → ENTER; the one byte DEL
- * or BS → ERASE; one byte → SINGLE; ESC first and at most 8 bytes → ESCAPE; UTF-8 lead byte first and
+ * this order: empty → UNKNOWN; last byte CR or LF → ENTER; one byte →
+ * SINGLE; ESC first and at most 8 bytes → ESCAPE; UTF-8 lead byte first and
  * at most 4 bytes → UTF8; else OTHER.
  */
 export function shapeOf(length: number, first: number, last: number): InputShape {
   if (length <= 0) return InputShape.UNKNOWN;
   if (last === 0x0d || last === 0x0a) return InputShape.ENTER;
-  if (length === 1 && (first === 0x7f || first === 0x08)) return InputShape.ERASE;
   if (length === 1) return InputShape.SINGLE;
   if (first === 0x1b && length <= MAX_ESCAPE_BYTES) return InputShape.ESCAPE;
   if (first >= 0xc2 && first <= 0xf4 && length <= MAX_UTF8_BYTES) return InputShape.UTF8;
@@ -57,5 +54,5 @@ export function shapeOfBytes(bytes: Uint8Array): InputShape {
 /** True when `value` is one of {@linkcode InputShape}'s values. */
 export function isInputShape(value: unknown): value is InputShape {
   return Number.isInteger(value) && (value as number) >= 0 &&
-    (value as number) <= InputShape.ERASE;
+    (value as number) <= InputShape.OTHER;
 }

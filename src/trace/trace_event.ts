@@ -29,10 +29,9 @@ export interface TraceEvent {
   /** Optional: probe flags (jittered, master side). */
   flags?: number;
   /**
-   * Optional, inputs only: the probe's shape of the chunk (InputShape, 0–6:
+   * Optional, inputs only: the probe's shape of the chunk (InputShape, 0–5:
    * unknown, single byte, escape sequence, UTF-8 character, ends with
-   * Enter, other, Backspace), derived in the kernel from its first and last
-   * byte.
+   * Enter, other), derived in the kernel from its first and last byte.
    * Traces without it (older v1 traces) replay as shape unknown.
    */
   shape?: number;

@@ -100,7 +100,7 @@ export function parseTraceLine(
     fail('field "bytes" is not an integer ≥ 0');
   }
   if (record.shape !== undefined && !isInputShape(record.shape)) {
-    fail('field "shape" is not an input shape (an integer from 0 to 6)');
+    fail('field "shape" is not an input shape (an integer from 0 to 5)');
   }
   for (const field of ["pid", "uid", "flags"] as const) {
     const value = record[field];

@@ -119,23 +119,22 @@ const MADE_UP = [
   row(2, 1400, "!"),
   row(3, 5000, "o"),
   row(3, 5250, "k"),
-  row(3, 5400, "BKSP"),
 ].join("\n");
 
-Deno.test("presses become a session: modifiers dropped, escape keys 3 bytes, Backspace a Backspace, Enter per sentence", () => {
+Deno.test("presses become a session: modifiers dropped, escape keys 3 bytes, Enter per sentence", () => {
   const typing = parseParticipant("7", MADE_UP);
   assert.deepEqual(typing.sentences.map((s) => s.map((p) => [p.t, p.bytes])), [
     [[1010, 1], [1205, 1], [1213, 3], [1400, 1]],
-    [[5000, 1], [5250, 1], [5400, 1]],
+    [[5000, 1], [5250, 1]],
   ]);
   const plain = toHumanSession(typing, "plain", seededRandom(1));
   const ts = plain.events.map((e) => e.t);
-  assert.equal(plain.events.length, 9); // 7 presses + 2 Enters
+  assert.equal(plain.events.length, 8); // 6 presses + 2 Enters
   assert.deepEqual(ts.slice(0, 4), [0, 195, 203, 390]);
   assert.ok(ts[4]! > 390 && ts[4]! < 3990, "Enter between the sentences");
   assert.deepEqual(ts.slice(5, 7), [3990, 4240]);
   assert.ok(ts.every((t, i) => i === 0 || t >= ts[i - 1]!), "time order");
-  const { SINGLE, ESCAPE, ENTER, ERASE } = InputShape;
+  const { SINGLE, ESCAPE, ENTER } = InputShape;
   assert.deepEqual(plain.events.map((e) => e.shape), [
     SINGLE,
     SINGLE,
@@ -144,7 +143,6 @@ Deno.test("presses become a session: modifiers dropped, escape keys 3 bytes, Bac
     ENTER,
     SINGLE,
     SINGLE,
-    ERASE,
     ENTER,
   ]);
 });

@@ -140,7 +140,7 @@ Deno.test("a held key's repeats are skipped; the same keys without a repeat dela
       fc.double({ min: HELD_DELAY_MS[0], max: HELD_DELAY_MS[1], noNaN: true }),
       fc.double({ min: 20, max: 100, noNaN: true }),
       fc.integer({ min: 5, max: 200 }),
-      fc.constantFrom(InputShape.SINGLE, InputShape.ERASE, InputShape.ESCAPE),
+      fc.constantFrom(InputShape.SINGLE, InputShape.ESCAPE),
       (delay, period, repeats, shape) => {
         const bytes = shape === InputShape.ESCAPE ? 3 : 1;
         const held = new EvidenceFeatures();
@@ -256,7 +256,6 @@ Deno.test("reaction: a line right after the prompt is told from typing after an 
 
 Deno.test("gestures: shapes and sizes, and bulk after bulk", () => {
   assert.equal(gestureOf(InputShape.SINGLE, 1, undefined), Gesture.KEY);
-  assert.equal(gestureOf(InputShape.ERASE, 1, undefined), Gesture.KEY);
   assert.equal(gestureOf(InputShape.ENTER, 1, undefined), Gesture.ENTER);
   assert.equal(gestureOf(InputShape.ENTER, 20, Gesture.KEY), Gesture.LINE);
   assert.equal(gestureOf(InputShape.ENTER, 20, Gesture.LINE), Gesture.BULK_AGAIN);

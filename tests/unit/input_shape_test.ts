@@ -7,7 +7,6 @@ function reference(bytes: Uint8Array): number {
   if (bytes.length === 0) return InputShape.UNKNOWN;
   const text = new TextDecoder("latin1").decode(bytes);
   if (/[\r\n]$/.test(text)) return InputShape.ENTER;
-  if (text === "\x7f" || text === "\b") return InputShape.ERASE;
   if (bytes.length === 1) return InputShape.SINGLE;
   if (text.startsWith("\x1b") && bytes.length <= 8) return InputShape.ESCAPE;
   if (bytes[0]! >= 0xc2 && bytes[0]! <= 0xf4 && bytes.length <= 4) return InputShape.UTF8;
@@ -26,10 +25,7 @@ Deno.test("shape from first byte, last byte and length matches the reference for
 Deno.test("what a terminal sends gets the shape a person's gesture has", () => {
   const encode = (s: string) => new TextEncoder().encode(s);
   assert.equal(shapeOfBytes(encode("a")), InputShape.SINGLE);
-  assert.equal(shapeOfBytes(encode("\x7f")), InputShape.ERASE);
-  assert.equal(shapeOfBytes(encode("\b")), InputShape.ERASE);
-  assert.equal(shapeOfBytes(encode("\x7f\x7f")), InputShape.OTHER);
-  assert.equal(shapeOfBytes(encode("\x17")), InputShape.SINGLE);
+  assert.equal(shapeOfBytes(encode("\x7f")), InputShape.SINGLE);
   assert.equal(shapeOfBytes(encode("\x1b[A")), InputShape.ESCAPE);
   assert.equal(shapeOfBytes(encode("\x1b[15~")), InputShape.ESCAPE);
   assert.equal(shapeOfBytes(encode("é")), InputShape.UTF8);
@@ -40,7 +36,7 @@ Deno.test("what a terminal sends gets the shape a person's gesture has", () => {
   assert.equal(shapeOfBytes(encode("ab")), InputShape.OTHER);
 });
 
-Deno.test("isInputShape accepts 0–6 only", () => {
-  for (const ok of [0, 1, 2, 3, 4, 5, 6]) assert.ok(isInputShape(ok));
-  for (const bad of [-1, 7, 1.5, "1", null, undefined]) assert.ok(!isInputShape(bad));
+Deno.test("isInputShape accepts 0–5 only", () => {
+  for (const ok of [0, 1, 2, 3, 4, 5]) assert.ok(isInputShape(ok));
+  for (const bad of [-1, 6, 1.5, "1", null, undefined]) assert.ok(!isInputShape(bad));
 });

@@ -35,21 +35,16 @@ function reference(inputs: readonly Input[], capacity: number) {
   const pairSums = new Float64Array(5);
   const pairCells = new Float64Array(PAIR_CELLS);
   const afterEnterCounts = new Float64Array(GAP_BINS);
-  const beforeEraseCounts = new Float64Array(GAP_BINS);
   let escapes = 0;
-  let erases = 0;
   let pauses = 0;
   for (let i = start; i < inputs.length; i++) {
     if (inputs[i]!.bytes === 3 || inputs[i]!.bytes === 4) escapes++;
-    const erase = inputs[i]!.shape === InputShape.ERASE;
-    if (erase) erases++;
     if (i === 0) continue;
     const gap = inputs[i]!.t - inputs[i - 1]!.t;
     gapCounts[gapBin(gap)]!++;
     if (gap >= PAUSE_MS) pauses++;
-    // The input before may lie before the window, as the live window also remembers it.
+    // The Enter before may lie before the window, as the live window also remembers it.
     if (inputs[i - 1]!.shape === InputShape.ENTER) afterEnterCounts[gapBin(gap)]!++;
-    if (erase && inputs[i - 1]!.shape !== InputShape.ERASE) beforeEraseCounts[gapBin(gap)]!++;
     // A jump needs this gap and the one before to be rhythm gaps; both gaps
     // may reach back before the window, as the live window also remembers them.
     if (i < 2 || gap > RHYTHM_MAX_MS) continue;
@@ -66,9 +61,7 @@ function reference(inputs: readonly Input[], capacity: number) {
     pairSums,
     pairCells,
     afterEnterCounts,
-    beforeEraseCounts,
     escapes,
-    erases,
     pauses,
     inputs: inputs.length - start,
   };
@@ -100,9 +93,7 @@ Deno.test("A sliding timing window equals its last inputs summarised from scratc
       assert.deepEqual([...s.pairSums], [...expected.pairSums]);
       assert.deepEqual([...s.pairCells], [...expected.pairCells]);
       assert.deepEqual([...s.afterEnterCounts], [...expected.afterEnterCounts]);
-      assert.deepEqual([...s.beforeEraseCounts], [...expected.beforeEraseCounts]);
       assert.equal(s.escapes, expected.escapes);
-      assert.equal(s.erases, expected.erases);
       assert.equal(s.pauses, expected.pauses);
       assert.equal(s.inputs, expected.inputs);
       assert.equal(window.size, Math.min(capacity, events.length));
@@ -216,8 +207,6 @@ Deno.test("A timing window refuses a capacity below 2", () => {
   assert.throws(() => new TimingWindow(1), /Cannot create a timing window: capacity/);
 });
 
-const ERASE_SHARE = FEATURE_NAMES.indexOf("erase_share_sqrt");
-const BEFORE_ERASE = FEATURE_NAMES.indexOf("before_erase_gap_median");
 const AFTER_ENTER = FEATURE_NAMES.indexOf("after_enter_gap_median");
 
 Deno.test("The running after-Enter median lies in the bin of the median of the window's after-Enter gaps", () => {
@@ -267,35 +256,4 @@ Deno.test("The after-Enter median is the pause before a new line, whatever the o
   // Without shapes (an older trace) or without Enter, there is nothing to say.
   assert.ok(Number.isNaN(typed(600, undefined)[AFTER_ENTER]!));
   assert.ok(Number.isNaN(typed(600, InputShape.OTHER)[AFTER_ENTER]!));
-});
-
-Deno.test("Backspaces give the share of corrections and the pause before each one", () => {
-  // Cycles of 25 keys then a correction of `run` Backspaces, `pauseMs` after the last key.
-  const typed = (pauseMs: number, run: number, shape: number) => {
-    const w = new TimingWindow(200);
-    let t = 0;
-    let erases = 0;
-    for (let i = 0; i < 200; i++) {
-      const position = i % (25 + run);
-      const inCorrection = position >= 25;
-      if (inCorrection) erases++;
-      w.push({ t, bytes: 1, shape: inCorrection ? shape : InputShape.SINGLE });
-      t += position === 24 ? pauseMs : inCorrection ? 40 : 150 + (i % 4) * 20;
-    }
-    return { features: timingFeatures(w.summary), erases };
-  };
-  const single = typed(700, 1, InputShape.ERASE);
-  const held = typed(300, 4, InputShape.ERASE);
-  for (const { features, erases } of [single, held]) {
-    assert.ok(erases > 0);
-    assert.ok(Math.abs(features[ERASE_SHARE]! - Math.sqrt(erases / 200)) < 1e-9);
-  }
-  // Only a correction's first Backspace counts: repeats 40 ms apart do not pull the median down.
-  const before = (f: Float64Array) => f[BEFORE_ERASE]!;
-  assert.ok(Math.abs(before(single.features) - Math.log10(700)) <= 0.025);
-  assert.ok(Math.abs(before(held.features) - Math.log10(300)) <= 0.025);
-  // Without shapes (an older trace) the share is 0 and there is no pause to say anything of.
-  const unshaped = typed(700, 1, InputShape.SINGLE).features;
-  assert.equal(unshaped[ERASE_SHARE], 0);
-  assert.ok(Number.isNaN(unshaped[BEFORE_ERASE]!));
 });

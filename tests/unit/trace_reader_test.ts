@@ -69,12 +69,12 @@ Deno.test("each malformed line gives the documented one-line error", () => {
     ['{"t": 1, "session": "a", "dir": "in", "bytes": 1.5}', 'field "bytes" is not an integer ≥ 0'],
     ['{"ghost_hunter_trace": 2}', "unsupported trace version 2 (this build reads version 1)"],
     [
-      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "shape": 7}',
-      'field "shape" is not an input shape (an integer from 0 to 6)',
+      '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "shape": 6}',
+      'field "shape" is not an input shape (an integer from 0 to 5)',
     ],
     [
       '{"t": 1, "session": "a", "dir": "in", "bytes": 1, "shape": "enter"}',
-      'field "shape" is not an input shape (an integer from 0 to 6)',
+      'field "shape" is not an input shape (an integer from 0 to 5)',
     ],
   ];
   for (const [text, problem] of cases) {

@@ -3,7 +3,7 @@
  * terminal input chunks (time, size, shape), one list per session:
  * - aalto: transcribed sentences, an Enter after each (Aalto 136M sample);
  * - french: free essays, text-change events (held-Backspace runs are real;
- *   changes under 12 ms apart are one chunk; a deletion is a Backspace);
+ *   changes under 12 ms apart are one chunk);
  * - german: free writing, key-down events with Backspace and arrows;
  * - kypo: people at a shell: each command line typed with the key gaps of
  *   an Aalto participant, at the corpus's real think time between commands.
@@ -136,7 +136,7 @@ async function loadFrench(
     keys.push({
       t,
       bytes: chars,
-      shape: kind === "del" ? InputShape.ERASE : chars === 1 ? InputShape.SINGLE : InputShape.OTHER,
+      shape: chars === 1 ? InputShape.SINGLE : InputShape.OTHER,
     });
   }
   return [...bySession].map(([session, keys]) => ({
@@ -183,8 +183,6 @@ async function loadGerman(
         ? InputShape.ESCAPE
         : key === "VK_RETURN"
         ? InputShape.ENTER
-        : key === "VK_BACK"
-        ? InputShape.ERASE
         : InputShape.SINGLE,
     });
   }

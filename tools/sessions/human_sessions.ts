@@ -50,8 +50,6 @@ export interface KeyPress {
   t: number;
   /** Bytes the key sends to a terminal (1, or 3–4 for an escape sequence). */
   bytes: number;
-  /** Backspace (the sample's BKSP): the probe's shape ERASE. */
-  erase?: boolean;
 }
 
 /** One participant's presses, sentence by sentence. */
@@ -181,8 +179,7 @@ export function parseParticipant(
       presses = [];
       bySection.set(section, presses);
     }
-    const bytes = SEQUENCE_BYTES[letter.toUpperCase()] ?? 1;
-    presses.push(letter === "BKSP" ? { t, bytes, erase: true } : { t, bytes });
+    presses.push({ t, bytes: SEQUENCE_BYTES[letter.toUpperCase()] ?? 1 });
   }
   const sentences = [...bySection.values()].filter((s) => s.length > 0);
   for (const sentence of sentences) sentence.sort((a, b) => a.t - b.t);
@@ -208,7 +205,7 @@ export function withSentenceEnters(
       presses.push({
         t: p.t,
         bytes: p.bytes,
-        shape: p.bytes > 1 ? InputShape.ESCAPE : p.erase ? InputShape.ERASE : InputShape.SINGLE,
+        shape: p.bytes > 1 ? InputShape.ESCAPE : InputShape.SINGLE,
       });
     }
     const last = sentence[sentence.length - 1]!;

@@ -159,7 +159,7 @@ function heldKeys(chunks: InputChunk[], random: SeededRandom): InputChunk[] {
     const at = calmPoint(chunks, random);
     const [bytes, shape] = random.pick(
       [
-        [1, InputShape.ERASE],
+        [1, InputShape.SINGLE],
         [3, InputShape.ESCAPE],
         [1, InputShape.SINGLE],
       ] as const,
