@@ -9,6 +9,7 @@
  */
 import { EnvironmentError, UsageError } from "../errors.ts";
 import { appendWhole, writeAll } from "../write_all.ts";
+import { openOwnFile, SymbolicLinkError } from "../open_own_file.ts";
 
 /** The `alerts` value that means stdout. */
 export const STDOUT_TARGET = "-";
@@ -29,15 +30,20 @@ export class AlertSink implements AsyncDisposable {
 
   /**
    * Opens `target`: "-" for stdout, else a file path, created with mode 0600
-   * if missing and appended to. Throws a {@linkcode UsageError} when the
-   * file cannot be opened.
+   * if missing and appended to (never through a symbolic link). Throws a
+   * {@linkcode UsageError} when the file cannot be opened.
    */
   static async open(target: string): Promise<AlertSink> {
     if (target === STDOUT_TARGET) return new AlertSink("stdout", undefined);
     let file: Deno.FsFile;
     try {
-      file = await Deno.open(target, { append: true, create: true, mode: 0o600 });
+      file = await openOwnFile(target, { append: true });
     } catch (error) {
+      if (error instanceof SymbolicLinkError) {
+        throw new UsageError(
+          `Cannot open the alert file ${target}: it is a symbolic link, which is not followed; give the path of the file itself, or use --alerts -`,
+        );
+      }
       const reason = error instanceof Error ? error.message : String(error);
       throw new UsageError(
         `Cannot open the alert file ${target} (${reason}); check that its directory exists and is writable, or use --alerts -`,

@@ -13,6 +13,7 @@ import { formatTraceEvent, TRACE_FORMAT_VERSION } from "../trace/trace_event.ts"
 import { isTerminalIo, traceEventFromProbe } from "../trace/trace_from_probe.ts";
 import { shutdownSignal } from "../shutdown_signal.ts";
 import { appendWhole, writeAll } from "../write_all.ts";
+import { openOwnFile, SymbolicLinkError } from "../open_own_file.ts";
 import { EnvironmentError, UsageError } from "../errors.ts";
 
 const HELP = `Usage: ghost-hunter record [-o FILE] [--duration SECONDS] [--ring-buffer-bytes N]
@@ -74,11 +75,19 @@ export function parseRecordArgs(args: string[]): RecordOptions {
   };
 }
 
-/** Creates (or truncates) the trace file, mode 0600; a path that cannot be written is a usage error. */
+/**
+ * Creates (or truncates) the trace file, mode 0600, never through a symbolic link; a path that
+ * cannot be written is a usage error.
+ */
 async function openOutput(path: string): Promise<Deno.FsFile> {
   try {
-    return await Deno.open(path, { write: true, create: true, truncate: true, mode: 0o600 });
+    return await openOwnFile(path, { truncate: true });
   } catch (error) {
+    if (error instanceof SymbolicLinkError) {
+      throw new UsageError(
+        `Cannot open the trace file ${path}: it is a symbolic link, which is not followed; give the path of the file itself, or leave out --output to write to stdout`,
+      );
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(
       `Cannot open the trace file ${path} (${reason}); check that its directory exists and is writable, or leave out --output to write to stdout`,

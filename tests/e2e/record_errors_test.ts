@@ -158,3 +158,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "record: an output path that is a symbolic link is refused; the file it points to is untouched",
+  ignore: skipOrFail("record symlinked output", kernelBlocker()),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      const target = `${dir}/precious`;
+      const output = `${dir}/trace.jsonl`;
+      await Deno.writeTextFile(target, "not a trace\n");
+      await Deno.symlink(target, output);
+      const result = await runAgent(["record", "-o", output, "--duration", "5"]);
+      assert.equal(result.code, 2);
+      assert.equal(result.stdout, "");
+      assert.equal(
+        result.stderr,
+        `ghost-hunter: Cannot open the trace file ${output}: it is a symbolic link, which is not followed; ` +
+          "give the path of the file itself, or leave out --output to write to stdout\n",
+      );
+      assert.equal(await Deno.readTextFile(target), "not a trace\n", "the target is untouched");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { isNamedFile, openOwnFile, SymbolicLinkError } from "../../src/open_own_file.ts";
+import { AlertSink } from "../../src/alerts/alert_sink.ts";
+import { UsageError } from "../../src/errors.ts";
+
+// Deno.symlink needs unscoped write permission; the unit tests may write /tmp only.
+function symlink(target: string, path: string): void {
+  const result = new Deno.Command("ln", { args: ["-s", target, path] }).outputSync();
+  assert.ok(result.success, new TextDecoder().decode(result.stderr));
+}
+
+async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ dir: "/tmp" });
+  try {
+    await body(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("a new file is created 0600; an existing one is appended to, or emptied", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/out`;
+    {
+      using file = await openOwnFile(path, { append: true });
+      await file.write(new TextEncoder().encode("one\n"));
+    }
+    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    {
+      using file = await openOwnFile(path, { append: true });
+      await file.write(new TextEncoder().encode("two\n"));
+    }
+    assert.equal(await Deno.readTextFile(path), "one\ntwo\n");
+    {
+      using file = await openOwnFile(path, { truncate: true });
+      await file.write(new TextEncoder().encode("3\n"));
+    }
+    assert.equal(await Deno.readTextFile(path), "3\n");
+  });
+});
+
+Deno.test("a symbolic link is refused: its target is neither created, emptied nor written", async () => {
+  await withTempDir(async (dir) => {
+    const target = `${dir}/target`;
+    await Deno.writeTextFile(target, "kept\n");
+    symlink(target, `${dir}/link`);
+    symlink(`${dir}/absent`, `${dir}/dangling`);
+    for (const options of [{ append: true }, { truncate: true }]) {
+      await assert.rejects(() => openOwnFile(`${dir}/link`, options), SymbolicLinkError);
+      await assert.rejects(() => openOwnFile(`${dir}/dangling`, options), SymbolicLinkError);
+    }
+    assert.equal(await Deno.readTextFile(target), "kept\n");
+    await assert.rejects(() => Deno.lstat(`${dir}/absent`), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("a link in a folder on the way is followed, as a path's folders always are", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/real`);
+    symlink(`${dir}/real`, `${dir}/via`);
+    {
+      using file = await openOwnFile(`${dir}/via/out`, { append: true });
+      await file.write(new TextEncoder().encode("x"));
+    }
+    assert.equal(await Deno.readTextFile(`${dir}/real/out`), "x");
+  });
+});
+
+Deno.test("an alert file that is a symbolic link is a usage error naming it and the fix", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/target`, "");
+    symlink(`${dir}/target`, `${dir}/alerts.jsonl`);
+    await assert.rejects(
+      () => AlertSink.open(`${dir}/alerts.jsonl`),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message ===
+          `Cannot open the alert file ${dir}/alerts.jsonl: it is a symbolic link, which is not followed; give the path of the file itself, or use --alerts -`,
+    );
+    assert.equal(await Deno.readTextFile(`${dir}/target`), "");
+  });
+});
+
+Deno.test("after the open, only the path's own file passes: not a link to it, another file, or nothing", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/a`, "a");
+    await Deno.writeTextFile(`${dir}/b`, "b");
+    symlink(`${dir}/a`, `${dir}/link`);
+    using file = await Deno.open(`${dir}/a`);
+    const opened = await file.stat();
+    assert.ok(isNamedFile(opened, await Deno.lstat(`${dir}/a`)));
+    assert.ok(!isNamedFile(opened, await Deno.lstat(`${dir}/link`)), "a link to it");
+    assert.ok(!isNamedFile(opened, await Deno.lstat(`${dir}/b`)), "another file");
+    assert.ok(!isNamedFile(opened, undefined), "the path is gone");
+  });
+});
