@@ -216,12 +216,8 @@ function writePrivateFile(path: string, text: string): void {
   }
   const temporary = `${path}.${Deno.pid}.tmp`;
   try {
-    const file = Deno.openSync(temporary, {
-      create: true,
-      write: true,
-      truncate: true,
-      mode: 0o600,
-    });
+    // Created new (O_EXCL), so a link planted at this predictable name is never followed.
+    const file = Deno.openSync(temporary, { createNew: true, write: true, mode: 0o600 });
     try {
       writeAllSync(file, new TextEncoder().encode(text));
       file.syncSync();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parseReplayArgs } from "../../src/cli/replay_command.ts";
-import { MAX_IMPORT_BYTES } from "../../src/cli/profile_command.ts";
+import { MAX_IMPORT_BYTES, profileCommand } from "../../src/cli/profile_command.ts";
 import { replay } from "../../src/pipeline/replay.ts";
 import { ImpostorMonitor } from "../../src/profile/impostor_monitor.ts";
 import { ProfileStore } from "../../src/profile/profile_store.ts";
@@ -190,6 +190,30 @@ Deno.test("profile export writes into a FIFO in place (never renames over it) an
       assert.equal(result.code, 2, result.stderr);
       assert.equal(result.stderr, message);
     }
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("profile export never follows a link planted at its temporary file's name", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-profile-cli-" });
+  try {
+    const db = `${dir}/p.db`;
+    ProfileStore.open(db).close();
+    const out = `${dir}/export.json`;
+    const victim = `${dir}/victim`;
+    Deno.writeTextFileSync(victim, "kept\n");
+    // In this process the temporary name is predictable: the export's path, this pid, ".tmp".
+    const planted = new Deno.Command("ln", { args: ["-s", victim, `${out}.${Deno.pid}.tmp`] })
+      .outputSync();
+    assert.ok(planted.success);
+    await assert.rejects(
+      async () => await profileCommand.run(["export", out, "--profiles", db]),
+      (error: unknown) =>
+        error instanceof UsageError && error.message.startsWith(`Cannot write the export ${out}:`),
+    );
+    assert.equal(Deno.readTextFileSync(victim), "kept\n", "the link's target is untouched");
+    assert.throws(() => Deno.lstatSync(out), Deno.errors.NotFound);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
