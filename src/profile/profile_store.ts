@@ -95,6 +95,12 @@ export class ProfileStore {
         );
       }
     } else {
+      // Written as root: a link planted at the path would have root create or chmod its target.
+      if (isSymbolicLink(path)) {
+        throw new UsageError(
+          `Cannot open the profile database ${path}: it is a symbolic link, which is not followed; give --profiles the path of the database file itself`,
+        );
+      }
       ensurePrivateFile(path);
     }
     let db: DatabaseSync;
@@ -328,14 +334,18 @@ export function removeDatabaseFiles(path: string): void {
   }
 }
 
-/**
- * Creates the folder (0700) and the file (0600) if missing, and makes an
- * existing file 0600: SQLite gives its -wal and -shm files the same mode.
- */
 /** Whether `path` exists and is not a regular file (a folder, device, FIFO, socket). */
 function existsAsNonFile(path: string): boolean {
   try {
     return !Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isSymlink;
   } catch {
     return false;
   }
@@ -357,6 +367,10 @@ function isEmptyOrSqlite(path: string): boolean {
   return read === 0 || (read === head.length && head.every((b, i) => b === SQLITE_HEADER[i]));
 }
 
+/**
+ * Creates the folder (0700) and the file (0600) if missing, and makes an
+ * existing file 0600: SQLite gives its -wal and -shm files the same mode.
+ */
 function ensurePrivateFile(path: string): void {
   const slash = path.lastIndexOf("/");
   const dir = slash > 0 ? path.slice(0, slash) : ".";

@@ -354,3 +354,33 @@ Deno.test("A file that is not an SQLite database is refused before it is chmodde
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("A symbolic link at the database path is refused for writing: its target is neither created nor chmodded", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "gh-store-" });
+  try {
+    const empty = `${dir}/empty`;
+    Deno.writeTextFileSync(empty, "");
+    Deno.chmodSync(empty, 0o644);
+    const link = (target: string, path: string) =>
+      assert.ok(new Deno.Command("ln", { args: ["-s", target, path] }).outputSync().success);
+    link(empty, `${dir}/to-empty.db`);
+    link(`${dir}/absent`, `${dir}/dangling.db`);
+    for (const path of [`${dir}/to-empty.db`, `${dir}/dangling.db`]) {
+      assert.throws(
+        () => ProfileStore.open(path),
+        (error: unknown) =>
+          error instanceof UsageError &&
+          error.message ===
+            `Cannot open the profile database ${path}: it is a symbolic link, which is not followed; give --profiles the path of the database file itself`,
+      );
+    }
+    assert.equal(Deno.statSync(empty).mode! & 0o777, 0o644, "the target keeps its mode");
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+      ["dangling.db", "empty", "to-empty.db"],
+      "nothing created beside them",
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
