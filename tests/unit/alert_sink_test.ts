@@ -2,15 +2,8 @@ import assert from "node:assert/strict";
 import { UsageError } from "../../src/errors.ts";
 import { AlertSink } from "../../src/alerts/alert_sink.ts";
 import { ecsAlert } from "../../src/alerts/ecs_alert.ts";
-
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
+import { symlink } from "../support/symlink.ts";
 
 function sampleAlert(score: number): Record<string, unknown> {
   return ecsAlert({
@@ -90,5 +83,20 @@ Deno.test("an alert file that cannot be opened is refused in one line, creating 
         ) && !error.message.includes("\n"),
     );
     assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
+Deno.test("an alert file that is a symbolic link is a usage error naming it and the fix", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/target`, "");
+    symlink(`${dir}/target`, `${dir}/alerts.jsonl`);
+    await assert.rejects(
+      () => AlertSink.open(`${dir}/alerts.jsonl`),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message ===
+          `Cannot open the alert file ${dir}/alerts.jsonl: it is a symbolic link, which is not followed; give the path of the file itself, or use --alerts -`,
+    );
+    assert.equal(await Deno.readTextFile(`${dir}/target`), "");
   });
 });

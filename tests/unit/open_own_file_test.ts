@@ -1,22 +1,7 @@
 import assert from "node:assert/strict";
 import { isNamedFile, openOwnFile, SymbolicLinkError } from "../../src/open_own_file.ts";
-import { AlertSink } from "../../src/alerts/alert_sink.ts";
-import { UsageError } from "../../src/errors.ts";
-
-// Deno.symlink needs unscoped write permission; the unit tests may write /tmp only.
-function symlink(target: string, path: string): void {
-  const result = new Deno.Command("ln", { args: ["-s", target, path] }).outputSync();
-  assert.ok(result.success, new TextDecoder().decode(result.stderr));
-}
-
-async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ dir: "/tmp" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withTempDir } from "../support/temp_dir.ts";
+import { symlink } from "../support/symlink.ts";
 
 Deno.test("a new file is created 0600; an existing one is appended to, or emptied", async () => {
   await withTempDir(async (dir) => {
@@ -63,21 +48,6 @@ Deno.test("a link in a folder on the way is followed, as a path's folders always
       await file.write(new TextEncoder().encode("x"));
     }
     assert.equal(await Deno.readTextFile(`${dir}/real/out`), "x");
-  });
-});
-
-Deno.test("an alert file that is a symbolic link is a usage error naming it and the fix", async () => {
-  await withTempDir(async (dir) => {
-    await Deno.writeTextFile(`${dir}/target`, "");
-    symlink(`${dir}/target`, `${dir}/alerts.jsonl`);
-    await assert.rejects(
-      () => AlertSink.open(`${dir}/alerts.jsonl`),
-      (error: unknown) =>
-        error instanceof UsageError &&
-        error.message ===
-          `Cannot open the alert file ${dir}/alerts.jsonl: it is a symbolic link, which is not followed; give the path of the file itself, or use --alerts -`,
-    );
-    assert.equal(await Deno.readTextFile(`${dir}/target`), "");
   });
 });
 

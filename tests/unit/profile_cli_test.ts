@@ -8,6 +8,7 @@ import { FEATURE_NAMES } from "../../src/profile/timing_window.ts";
 import { InputShape } from "../../src/score/input_shape.ts";
 import { UsageError } from "../../src/errors.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
+import { symlink } from "../support/symlink.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -204,9 +205,7 @@ Deno.test("profile export never follows a link planted at its temporary file's n
     const victim = `${dir}/victim`;
     Deno.writeTextFileSync(victim, "kept\n");
     // In this process the temporary name is predictable: the export's path, this pid, ".tmp".
-    const planted = new Deno.Command("ln", { args: ["-s", victim, `${out}.${Deno.pid}.tmp`] })
-      .outputSync();
-    assert.ok(planted.success);
+    symlink(victim, `${out}.${Deno.pid}.tmp`);
     await assert.rejects(
       async () => await profileCommand.run(["export", out, "--profiles", db]),
       (error: unknown) =>

@@ -7,6 +7,7 @@ import { emptyProfile, type UserProfile } from "../../src/profile/user_profile.t
 import { FEATURE_COUNT, FEATURE_NAMES } from "../../src/profile/timing_window.ts";
 import { UsageError } from "../../src/errors.ts";
 import { buildBlocker, skipOrFail } from "../support/gate.ts";
+import { symlink } from "../support/symlink.ts";
 
 function profile(user: string, k: number): UserProfile {
   const p = emptyProfile(user, 1_000 + k);
@@ -361,10 +362,8 @@ Deno.test("A symbolic link at the database path is refused for writing: its targ
     const empty = `${dir}/empty`;
     Deno.writeTextFileSync(empty, "");
     Deno.chmodSync(empty, 0o644);
-    const link = (target: string, path: string) =>
-      assert.ok(new Deno.Command("ln", { args: ["-s", target, path] }).outputSync().success);
-    link(empty, `${dir}/to-empty.db`);
-    link(`${dir}/absent`, `${dir}/dangling.db`);
+    symlink(empty, `${dir}/to-empty.db`);
+    symlink(`${dir}/absent`, `${dir}/dangling.db`);
     for (const path of [`${dir}/to-empty.db`, `${dir}/dangling.db`]) {
       assert.throws(
         () => ProfileStore.open(path),
