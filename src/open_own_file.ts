@@ -1,24 +1,21 @@
 /**
- * Opening an output file the agent writes as root (alerts, traces) without
- * following a symbolic link in the path's last component: where a directory
- * on the way is writable by someone else, a link planted there would send
- * root's writes (or a truncation) to a file of their choosing. Deno.open has
- * no O_NOFOLLOW, so the path is checked before the open and the opened file
- * is checked against the path after it.
+ * Opening a file the agent writes as root (alerts, traces) without following
+ * a symbolic link in the path's last component: where a directory on the way
+ * is writable by someone else, a link planted there would send root's writes
+ * (or a truncation) to a file of their choosing. Deno.open has no
+ * O_NOFOLLOW, so the path is checked before the open and the opened file is
+ * checked against the path after it. The profile database, which SQLite
+ * opens, gets the same check before.
  *
  * @module
  */
 
 /** The path names a symbolic link (or became one while it was opened). */
 export class SymbolicLinkError extends Error {
-  /** The refused path. */
-  readonly path: string;
-
   /** An error for `path`. */
   constructor(path: string) {
     super(`Cannot open ${path}: it is a symbolic link, which is not followed`);
     this.name = "SymbolicLinkError";
-    this.path = path;
   }
 }
 
@@ -40,7 +37,7 @@ export async function openOwnFile(
   path: string,
   options: OpenOwnFileOptions = {},
 ): Promise<Deno.FsFile> {
-  if ((await lstatOrUndefined(path))?.isSymlink) throw new SymbolicLinkError(path);
+  if (isSymbolicLink(path)) throw new SymbolicLinkError(path);
   const file = await Deno.open(path, {
     write: true,
     append: options.append ?? false,
@@ -66,6 +63,15 @@ export async function openOwnFile(
 export function isNamedFile(opened: Deno.FileInfo, named: Deno.FileInfo | undefined): boolean {
   // A symbolic link is an inode of its own: its lstat never matches the file it points to.
   return named !== undefined && named.dev === opened.dev && named.ino === opened.ino;
+}
+
+/** Whether the last component of `path` is a symbolic link (false when nothing is there). */
+export function isSymbolicLink(path: string): boolean {
+  try {
+    return Deno.lstatSync(path).isSymlink;
+  } catch {
+    return false;
+  }
 }
 
 async function lstatOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {

@@ -15,6 +15,7 @@ import { EnvironmentError, UsageError } from "../errors.ts";
 import { FEATURE_COUNT, FEATURE_NAMES } from "./timing_window.ts";
 import type { UserProfile } from "./user_profile.ts";
 import { pathExists } from "../path_exists.ts";
+import { isSymbolicLink } from "../open_own_file.ts";
 
 /** Where the agent keeps profiles unless told otherwise. */
 export const DEFAULT_PROFILES_PATH = "/var/lib/ghost-hunter/profiles.db";
@@ -338,14 +339,6 @@ export function removeDatabaseFiles(path: string): void {
 function existsAsNonFile(path: string): boolean {
   try {
     return !Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-function isSymbolicLink(path: string): boolean {
-  try {
-    return Deno.lstatSync(path).isSymlink;
   } catch {
     return false;
   }
