@@ -3,9 +3,10 @@
  * a symbolic link in the path's last component: where a directory on the way
  * is writable by someone else, a link planted there would send root's writes
  * (or a truncation) to a file of their choosing. Deno.open has no
- * O_NOFOLLOW, so the path is checked before the open and the opened file is
- * checked against the path after it. The profile database, which SQLite
- * opens, gets the same check before.
+ * O_NOFOLLOW, so a missing file is created with O_EXCL (which never follows a
+ * link), an existing one is opened without O_CREAT after the path is checked,
+ * and the opened file is checked against the path before anything is written.
+ * The profile database is created the same way before SQLite opens it.
  *
  * @module
  */
@@ -33,27 +34,30 @@ export interface OpenOwnFileOptions {
  * {@linkcode SymbolicLinkError} and nothing is created, truncated or
  * written. Other failures are Deno's own errors.
  */
-export async function openOwnFile(
-  path: string,
-  options: OpenOwnFileOptions = {},
-): Promise<Deno.FsFile> {
-  if (isSymbolicLink(path)) throw new SymbolicLinkError(path);
-  const file = await Deno.open(path, {
-    write: true,
-    append: options.append ?? false,
-    create: true,
-    mode: 0o600,
-  });
+export function openOwnFile(path: string, options: OpenOwnFileOptions = {}): Deno.FsFile {
+  const file = openWithoutCreatingThroughLink(path, options.append ?? false);
   try {
     // A link swapped in between the check and the open: the file opened is not the path's own.
-    const opened = await file.stat();
-    if (!isNamedFile(opened, await lstatOrUndefined(path))) throw new SymbolicLinkError(path);
-    if (options.truncate && opened.isFile) await file.truncate(0);
+    const opened = file.statSync();
+    if (!isNamedFile(opened, lstatOrUndefined(path))) throw new SymbolicLinkError(path);
+    if (options.truncate && opened.isFile) file.truncateSync(0);
     return file;
   } catch (error) {
     file.close();
     throw error;
   }
+}
+
+function openWithoutCreatingThroughLink(path: string, append: boolean): Deno.FsFile {
+  try {
+    // O_CREAT | O_EXCL fails on any link, dangling or not: what it creates is the path's own.
+    return Deno.openSync(path, { write: true, append, createNew: true, mode: 0o600 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+  }
+  if (isSymbolicLink(path)) throw new SymbolicLinkError(path);
+  // Without O_CREAT, a link swapped in from here on cannot make root create its target.
+  return Deno.openSync(path, { write: true, append });
 }
 
 /**
@@ -74,9 +78,9 @@ export function isSymbolicLink(path: string): boolean {
   }
 }
 
-async function lstatOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+function lstatOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
-    return await Deno.lstat(path);
+    return Deno.lstatSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;

@@ -33,11 +33,11 @@ export class AlertSink implements AsyncDisposable {
    * if missing and appended to (never through a symbolic link). Throws a
    * {@linkcode UsageError} when the file cannot be opened.
    */
-  static async open(target: string): Promise<AlertSink> {
+  static open(target: string): AlertSink {
     if (target === STDOUT_TARGET) return new AlertSink("stdout", undefined);
     let file: Deno.FsFile;
     try {
-      file = await openOwnFile(target, { append: true });
+      file = openOwnFile(target, { append: true });
     } catch (error) {
       if (error instanceof SymbolicLinkError) {
         throw new UsageError(

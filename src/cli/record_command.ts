@@ -79,9 +79,9 @@ export function parseRecordArgs(args: string[]): RecordOptions {
  * Creates (or truncates) the trace file, mode 0600, never through a symbolic link; a path that
  * cannot be written is a usage error.
  */
-async function openOutput(path: string): Promise<Deno.FsFile> {
+function openOutput(path: string): Deno.FsFile {
   try {
-    return await openOwnFile(path, { truncate: true });
+    return openOwnFile(path, { truncate: true });
   } catch (error) {
     if (error instanceof SymbolicLinkError) {
       throw new UsageError(
@@ -105,7 +105,7 @@ export async function record(options: RecordOptions): Promise<number> {
     jitterMapEntries: 1,
   });
   // Opened only once the probe is attached: a failed start leaves no file behind.
-  using file = options.output === undefined ? undefined : await openOutput(options.output);
+  using file = options.output === undefined ? undefined : openOutput(options.output);
   const target = options.output ?? "stdout";
   const encoder = new TextEncoder();
   const write = async (text: string) => {

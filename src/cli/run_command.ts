@@ -53,7 +53,7 @@ export async function run(config: Config): Promise<number> {
     ? await Deno.readTextFile("/etc/passwd")
     : "";
   using signal = shutdownSignal();
-  await using sink = await AlertSink.open(config.alerts);
+  await using sink = AlertSink.open(config.alerts);
   using store = config.profiles === null ? undefined : ProfileStore.open(config.profiles);
   const summary = await runLiveAgent({
     threshold: config.threshold,

@@ -15,7 +15,7 @@ import { EnvironmentError, UsageError } from "../errors.ts";
 import { FEATURE_COUNT, FEATURE_NAMES } from "./timing_window.ts";
 import type { UserProfile } from "./user_profile.ts";
 import { pathExists } from "../path_exists.ts";
-import { isSymbolicLink } from "../open_own_file.ts";
+import { isSymbolicLink, openOwnFile } from "../open_own_file.ts";
 
 /** Where the agent keeps profiles unless told otherwise. */
 export const DEFAULT_PROFILES_PATH = "/var/lib/ghost-hunter/profiles.db";
@@ -376,8 +376,9 @@ function ensurePrivateFile(path: string): void {
   }
   try {
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    Deno.openSync(path, { create: true, write: true, mode: 0o600 }).close();
-    Deno.chmodSync(path, 0o600);
+    using file = openOwnFile(path);
+    // Only an older file can be wider than 0600; one just created is not.
+    if ((file.statSync().mode! & 0o777) !== 0o600) Deno.chmodSync(path, 0o600);
   } catch (error) {
     throw new EnvironmentError(
       `Cannot create the profile database ${path}: ${errorText(error)}`,

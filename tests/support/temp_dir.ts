@@ -6,7 +6,7 @@
  */
 
 /** Runs `body` with a new folder under /tmp, then removes the folder. */
-export async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
+export async function withTempDir(body: (dir: string) => void | Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ dir: "/tmp" });
   try {
     await body(dir);

@@ -55,7 +55,7 @@ Deno.test({
   async fn() {
     await withSmallDisk(DISK_BYTES, async (dir) => {
       const path = `${dir}/alerts.jsonl`;
-      await using sink = await AlertSink.open(path);
+      await using sink = AlertSink.open(path);
       await sink.write({ n: 1 });
       const error = await sink.write({ n: 2, padding: "p".repeat(2 * DISK_BYTES) }).then(
         () => undefined,
