@@ -37,7 +37,15 @@
  * @module
  */
 import { RunningSkew, type RunningSkewOptions } from "../stats/running_skew.ts";
-import { Gesture, gestureOf, GESTURES, isBulk, repeatGroup, repeatsGroup } from "./gesture.ts";
+import {
+  ANY_REPEAT_GROUP,
+  Gesture,
+  gestureOf,
+  GESTURES,
+  isBulk,
+  repeatGroup,
+  repeatsGroup,
+} from "./gesture.ts";
 
 /** Octave bins of the gap before an input, plus bin 0 for the first input. */
 export const TEMPO_GAP_BINS = 19;
@@ -122,6 +130,8 @@ export class EvidenceFeatures {
   #outBytes = 0;
   #lastInBytes = 0;
   #gap1 = Number.NaN;
+  #gap2 = Number.NaN;
+  #group2 = 0;
   /** log2(gap + 0.1 ms) of the last three gaps, newest first. */
   #log1 = Number.NaN;
   #log2 = Number.NaN;
@@ -133,6 +143,8 @@ export class EvidenceFeatures {
   #heldElapsed = 0;
   #heldBeats = 0;
   #heldGroup = 0;
+  /** Bytes of one repeat of the held key (an arrow's escape sequence is 3). */
+  #heldUnit = 1;
   #heldRepeats = 0;
   #sinceHeld = Infinity;
   #heldRuns = 0;
@@ -181,24 +193,29 @@ export class EvidenceFeatures {
     this.#lastInT = t;
     this.#lastInBytes = bytes;
     this.#outBytes = 0;
+    this.#gap2 = this.#gap1;
     this.#gap1 = gap;
     this.#log3 = this.#log2;
     this.#log2 = this.#log1;
     this.#log1 = Math.log2(gap + 0.1);
     this.#gesture = gesture;
+    this.#group2 = this.#group1;
     this.#group1 = group;
   }
 
   /** Whether this input is a held key's repeat (and updates the run). */
   #held(gap: number, group: number, bytes: number): boolean {
+    const repeats = Math.max(1, Math.round(bytes / this.#heldUnit));
     const beats = this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup)
-      ? this.#beatsOf(gap, bytes)
+      ? this.#beatsOf(gap, repeats)
       : 0;
     if (beats > 0) {
       this.#heldRepeats += 1;
       this.#sinceHeld = 0;
+      // The period is the run's time over its repeats: unlike beats rounded
+      // from each gap, network jitter (a late repeat, then an early one) cannot shorten it.
       this.#heldElapsed += gap;
-      this.#heldBeats += beats;
+      this.#heldBeats += repeats;
       this.#heldPeriod = this.#heldElapsed / this.#heldBeats;
       return true;
     }
@@ -213,9 +230,16 @@ export class EvidenceFeatures {
       (resumes || (
         repeatsGroup(group, this.#group1) &&
         this.#gap1 >= HELD_DELAY_MS[0] && this.#gap1 <= HELD_DELAY_MS[1]
+      ) || (
+        // The first repeat squeezed against the key by network jitter.
+        repeatsGroup(group, this.#group1) && repeatsGroup(group, this.#group2) &&
+        this.#gap1 < HELD_PERIOD_MS[0] &&
+        this.#gap2 >= HELD_DELAY_MS[0] && this.#gap2 <= HELD_DELAY_MS[1]
       ))
     ) {
       this.#heldGroup = group;
+      // Coalesced keys or a paste may be repeats of a key of any size: counted per byte.
+      this.#heldUnit = group === ANY_REPEAT_GROUP ? 1 : bytes;
       this.#heldPeriod = gap;
       this.#heldElapsed = gap;
       this.#heldBeats = 1;
@@ -230,13 +254,14 @@ export class EvidenceFeatures {
   /**
    * How many of the held key's beats a gap spans (at least one), or 0 when
    * it is off the beat: more than the slack from a whole number of
-   * periods, or more beats than one beyond the chunk's bytes (a late
+   * periods, or more beats than one beyond the chunk's repeats (a late
    * repeat, repeats the network held back and delivered together, or one
    * right behind a late one).
    */
-  #beatsOf(gap: number, bytes: number): number {
+  #beatsOf(gap: number, repeats: number): number {
     const beats = Math.round(gap / this.#heldPeriod);
-    const onBeat = beats <= bytes + 1 && Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
+    const onBeat = beats <= repeats + 1 &&
+      Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
     return onBeat ? Math.max(beats, 1) : 0;
   }
 

@@ -67,14 +67,15 @@ export function isBulk(gesture: Gesture): boolean {
   return gesture === Gesture.LINE || gesture === Gesture.PASTE || gesture === Gesture.BULK_AGAIN;
 }
 
-/** The repeat group of coalesced keys: it may continue a run of any group. */
+/** The repeat group of coalesced keys and pastes: it may continue a run of any group. */
 export const ANY_REPEAT_GROUP = 4;
 
 /**
  * The autorepeat group of a gesture: holding a key repeats a key, an arrow
- * or a character; coalesced keys (repeats arriving in one clock tick) may
- * be repeats of any of them ({@linkcode ANY_REPEAT_GROUP}). 0 means the
- * gesture cannot be a held key.
+ * or a character; coalesced keys (repeats arriving in one clock tick) and
+ * pastes (ten or more repeats a network stall held back) may be repeats of
+ * any of them ({@linkcode ANY_REPEAT_GROUP}). 0 means the gesture cannot be
+ * a held key.
  */
 export function repeatGroup(gesture: Gesture): number {
   switch (gesture) {
@@ -85,6 +86,7 @@ export function repeatGroup(gesture: Gesture): number {
     case Gesture.UTF8:
       return 3;
     case Gesture.CHUNK:
+    case Gesture.PASTE:
       return ANY_REPEAT_GROUP;
     default:
       return 0;

@@ -218,6 +218,40 @@ Deno.test("a broken run resumes only at the input that broke it", () => {
   ]);
 });
 
+Deno.test("a network stall in a held key: a paste-sized chunk of its repeats goes on with the run", () => {
+  // 30 Hz Backspace; the link stalls for 400 ms and sshd writes the 12
+  // repeats it held back as one 12-byte chunk, then the repeats go on.
+  const times = [0, 500, ...Array.from({ length: 10 }, (_, i) => 533 + i * 33)];
+  const stallEnd = times.at(-1)! + 12 * 33;
+  times.push(stallEnd, ...Array.from({ length: 10 }, (_, i) => stallEnd + 33 * (i + 1)));
+  const chunk = times.indexOf(stallEnd);
+  const skipped = skippedKeys(times, (i) => i === chunk ? 12 : 1);
+  assert.deepEqual(skipped.slice(0, 2), [false, false]);
+  assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
+});
+
+Deno.test("a first repeat squeezed against the key by network jitter still starts the run", () => {
+  // The key after a pause, the first repeat 528 ms later, the second one
+  // delayed by the network until 2 ms behind it, then the 33 ms beat.
+  const times = [0, 528, 530, ...Array.from({ length: 20 }, (_, i) => 563 + i * 33)];
+  const skipped = skippedKeys(times);
+  assert.deepEqual(skipped.slice(0, 3), [false, false, false]);
+  assert.ok(skipped.slice(3).every((s) => s), `scored: ${skipped.indexOf(false, 3)}`);
+  // Not from a squeezed gap after anything but the repeat delay.
+  assert.ok(!skippedKeys([0, 1000, 1002, 1035, 1068]).some((s) => s));
+});
+
+Deno.test("a run's period is its time over its repeats, so network jitter does not shorten it", () => {
+  // 33 ms repeats, each other one 17 ms late: gaps of 50 and 16 ms. Counted
+  // in beats rounded from the gaps the mean period fell to 22 ms and the
+  // 6 repeats later delivered as one chunk (6 × 33 ms) fell off its beat.
+  const times = [0, 500];
+  for (let i = 0; i < 20; i++) times.push(times.at(-1)! + (i % 2 === 0 ? 50 : 16));
+  times.push(times.at(-1)! + 6 * 33, times.at(-1)! + 6 * 33 + 33);
+  const skipped = skippedKeys(times, (i) => i === times.length - 2 ? 6 : 1);
+  assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
+});
+
 Deno.test("a repeat more than 20 ms off the run's beat breaks it", () => {
   // A 100 ms period, then 125 ms: one beat and 25 ms late (past the period band, so no resume).
   assert.deepEqual(skippedKeys([0, 400, 500, 600, 725, 825]), [
@@ -229,6 +263,29 @@ Deno.test("a repeat more than 20 ms off the run's beat breaks it", () => {
     false,
   ]);
   assert.deepEqual(skippedKeys([0, 400, 500, 600, 715, 815]), [
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+  ]);
+});
+
+Deno.test("a held arrow's beat is counted in arrows, not in bytes", () => {
+  // Each repeat is a 3-byte escape sequence; a 10 Hz beat, then a repeat
+  // 40 ms late breaks the run as it would for a one-byte key. Two arrows in
+  // one chunk (6 bytes) two beats later go on with it.
+  const arrows = (times: readonly number[], bytesAt: (i: number) => number = () => 3) => {
+    const features = new EvidenceFeatures();
+    const out = cells();
+    return times.map((t, i) => {
+      features.input(t, bytesAt(i), InputShape.ESCAPE, out);
+      return out.tempo === SKIPPED;
+    });
+  };
+  assert.deepEqual(arrows([0, 500, 600, 700, 800, 940]), [false, false, true, true, true, false]);
+  assert.deepEqual(arrows([0, 500, 600, 700, 800, 1000], (i) => i === 5 ? 6 : 3), [
     false,
     false,
     true,
