@@ -139,8 +139,8 @@ export class SessionScorer {
   /** Estimated bytes of state of one scorer (checked by bench/replay_bench.ts). */
   static stateBytes(): number {
     // The typed array of the typing window, plus V8's per-typed-array and
-    // per-object overhead and about 40 numeric fields in four objects.
-    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 4 * OBJECT_OVERHEAD_BYTES + 40 * 8;
+    // per-object overhead and about 43 numeric fields in four objects.
+    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 4 * OBJECT_OVERHEAD_BYTES + 43 * 8;
   }
 
   /** The current feature values. */
