@@ -170,13 +170,20 @@ Deno.test("a held key's repeats are skipped; the same keys without a repeat dela
   );
 });
 
-/** Feeds single keys at times `ts` and returns which of them were skipped as held repeats. */
-function skippedKeys(ts: readonly number[], bytesAt: (i: number) => number = () => 1): boolean[] {
+/**
+ * Feeds keys at times `ts` and returns which of them were skipped as held
+ * repeats; a chunk's shape is `shape`, else a single byte or other.
+ */
+function skippedKeys(
+  ts: readonly number[],
+  bytesAt: (i: number) => number = () => 1,
+  shape?: InputShape,
+): boolean[] {
   const features = new EvidenceFeatures();
   const out = cells();
   return ts.map((t, i) => {
     const bytes = bytesAt(i);
-    features.input(t, bytes, bytes === 1 ? InputShape.SINGLE : InputShape.OTHER, out);
+    features.input(t, bytes, shape ?? (bytes === 1 ? InputShape.SINGLE : InputShape.OTHER), out);
     return out.tempo === SKIPPED;
   });
 }
@@ -276,23 +283,14 @@ Deno.test("a held arrow's beat is counted in arrows, not in bytes", () => {
   // Each repeat is a 3-byte escape sequence; a 10 Hz beat, then a repeat
   // 40 ms late breaks the run as it would for a one-byte key. Two arrows in
   // one chunk (6 bytes) two beats later go on with it.
-  const arrows = (times: readonly number[], bytesAt: (i: number) => number = () => 3) => {
-    const features = new EvidenceFeatures();
-    const out = cells();
-    return times.map((t, i) => {
-      features.input(t, bytesAt(i), InputShape.ESCAPE, out);
-      return out.tempo === SKIPPED;
-    });
-  };
-  assert.deepEqual(arrows([0, 500, 600, 700, 800, 940]), [false, false, true, true, true, false]);
-  assert.deepEqual(arrows([0, 500, 600, 700, 800, 1000], (i) => i === 5 ? 6 : 3), [
-    false,
-    false,
-    true,
-    true,
-    true,
-    true,
-  ]);
+  const late = skippedKeys([0, 500, 600, 700, 800, 940], () => 3, InputShape.ESCAPE);
+  assert.deepEqual(late, [false, false, true, true, true, false]);
+  const twoInOne = skippedKeys(
+    [0, 500, 600, 700, 800, 1000],
+    (i) => i === 5 ? 6 : 3,
+    InputShape.ESCAPE,
+  );
+  assert.deepEqual(twoInOne, [false, false, true, true, true, true]);
 });
 
 Deno.test("reaction: a line right after the prompt is told from typing after an echo", () => {
