@@ -24,11 +24,14 @@
  *
  * Held keys are one gesture: once a key's autorepeat is recognised (a
  * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
- * repeat group), its repeats are skipped until the run breaks: a different
- * gesture (Enter ends every command line) or a gap off the key's beat
- * (more than 20 ms from a whole number of periods, the period being the
- * run's mean so far: a 20 ms clock turns a 33 ms period into gaps of 20
- * and 40 ms that each sit within 13 ms of it); a glitch (a repeat off the
+ * repeat group; or the repeat delay one gap earlier when jitter squeezed the
+ * first repeat against the key), its repeats are skipped until the run
+ * breaks: a different gesture (Enter ends every command line) or a gap off
+ * the key's beat (more than 20 ms from a whole number of periods, the
+ * period being the run's time over its repeats so far, counted in the
+ * key's own size: a 20 ms clock turns a 33 ms period into gaps of 20 and
+ * 40 ms that each sit within 13 ms of it, and coalesced keys or a paste-sized
+ * chunk may carry several repeats a network stall held back); a glitch (a repeat off the
  * beat, repeats delivered as one chunk) lets the run resume from that very
  * input when its gap is in the period band (as a new period), never from
  * a later one: a program whose delays are drawn at random would otherwise
