@@ -133,6 +133,7 @@ export class EvidenceFeatures {
   #outBytes = 0;
   #lastInBytes = 0;
   #gap1 = Number.NaN;
+  /** The gap and repeat group one input further back (a first repeat squeezed by jitter). */
   #gap2 = Number.NaN;
   #group2 = 0;
   /** log2(gap + 0.1 ms) of the last three gaps, newest first. */
