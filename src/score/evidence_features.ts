@@ -46,6 +46,7 @@ import {
   gestureOf,
   GESTURES,
   isBulk,
+  PASTE_MIN_BYTES,
   repeatGroup,
   repeatsGroup,
 } from "./gesture.ts";
@@ -230,7 +231,10 @@ export class EvidenceFeatures {
     this.#heldRepeats = 0;
     const resumes = this.#sinceHeld <= HELD_RESUME_INPUTS && repeatsGroup(group, this.#heldGroup);
     if (
-      group !== 0 && gap >= HELD_PERIOD_MS[0] && gap <= HELD_PERIOD_MS[1] &&
+      // A paste may carry a stall's repeats within a run, but never starts one: a person pastes
+      // right after typing a key.
+      group !== 0 && bytes < PASTE_MIN_BYTES && gap >= HELD_PERIOD_MS[0] &&
+      gap <= HELD_PERIOD_MS[1] &&
       (resumes || (
         repeatsGroup(group, this.#group1) &&
         this.#gap1 >= HELD_DELAY_MS[0] && this.#gap1 <= HELD_DELAY_MS[1]
@@ -258,15 +262,17 @@ export class EvidenceFeatures {
   /**
    * How many of the held key's beats a gap spans (at least one), or 0 when
    * it is off the beat: more than the slack from a whole number of
-   * periods, or more beats than one beyond the chunk's repeats (a late
+   * periods, more beats than one beyond the chunk's repeats (a late
    * repeat, repeats the network held back and delivered together, or one
-   * right behind a late one).
+   * right behind a late one), or fewer than half of them (a paste that
+   * came sooner than the repeats it would hold).
    */
   #beatsOf(gap: number, repeats: number): number {
     const beats = Math.round(gap / this.#heldPeriod);
-    const onBeat = beats <= repeats + 1 &&
+    const spanned = Math.max(beats, 1);
+    const onBeat = spanned <= repeats + 1 && 2 * spanned >= repeats &&
       Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
-    return onBeat ? Math.max(beats, 1) : 0;
+    return onBeat ? spanned : 0;
   }
 
   #regularityCell(gap: number, gesture: Gesture): number {

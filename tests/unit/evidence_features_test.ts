@@ -237,6 +237,18 @@ Deno.test("a network stall in a held key: a paste-sized chunk of its repeats goe
   assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
 });
 
+Deno.test("a paste is a stall's repeats only when it took as long as they did, and never starts a run", () => {
+  // 30 Hz repeats, then 40 bytes two beats later: a paste, not 40 repeats.
+  const times = [0, 500, ...Array.from({ length: 10 }, (_, i) => 533 + i * 33)];
+  times.push(times.at(-1)! + 66);
+  const skipped = skippedKeys(times, (i) => i === times.length - 1 ? 40 : 1);
+  assert.deepEqual(skipped.slice(2, -1), Array(10).fill(true));
+  assert.equal(skipped.at(-1), false);
+  // A key after a pause, then a paste 60 ms later: the repeat delay and a
+  // period, but a paste is not a key's first repeat.
+  assert.deepEqual(skippedKeys([0, 500, 560], (i) => i === 2 ? 12 : 1), [false, false, false]);
+});
+
 Deno.test("a first repeat squeezed against the key by network jitter still starts the run", () => {
   // The key after a pause, the first repeat 528 ms later, the second one
   // delayed by the network until 2 ms behind it, then the 33 ms beat.

@@ -13,7 +13,7 @@ async function run(options: Omit<ReplayOptions, "now">) {
   return { lines, result };
 }
 
-Deno.test("interleaved fixture: the robot alerts at its 21st event, the human never", async () => {
+Deno.test("interleaved fixture: the robot alerts at its 20th event, the human never", async () => {
   const { lines } = await run({
     path: "tests/fixtures/interleaved.jsonl",
     format: "json",
@@ -24,7 +24,7 @@ Deno.test("interleaved fixture: the robot alerts at its 21st event, the human ne
   assert.equal(alerts.length, 1);
   assert.deepEqual(summaries.map((s) => [s.session, s.alerted, s.first_alert_event]), [
     ["pts/1", false, null],
-    ["pts/2", true, 21],
+    ["pts/2", true, 20],
   ]);
   assert.deepEqual(Object.keys(summaries[0]), [
     "type",
@@ -45,7 +45,7 @@ Deno.test("interleaved fixture: the robot alerts at its 21st event, the human ne
   assert.deepEqual(alert.event.category, ["intrusion_detection"]);
   assert.equal(alert.process.tty.name, "pts/2");
   assert.equal(alert.ghost_hunter.session, "pts/2");
-  assert.equal(alert.ghost_hunter.event_index, 21);
+  assert.equal(alert.ghost_hunter.event_index, 20);
   assert.equal(alert.ghost_hunter.threshold, 0.72);
   assert.equal(alert.ghost_hunter.dry_run, true);
   assert.ok(alert.ghost_hunter.score >= 0.72);
@@ -73,10 +73,10 @@ Deno.test("table format prints alerts and a session table", async () => {
   });
   assert.match(
     lines[0]!,
-    /^alert {2}pts\/2 {2}event 21 {2}score 0\.7\d\d {2}\(typing [\d.]+\/[\d.]+ nats/,
+    /^alert {2}pts\/2 {2}event 20 {2}score 0\.7\d\d {2}\(typing [\d.]+\/[\d.]+ nats/,
   );
   assert.match(lines[1]!, /^session +events +max score +alerted +first alert event$/);
-  assert.match(lines[3]!, /^pts\/2 +60 +0\.\d{3} +yes +21$/);
+  assert.match(lines[3]!, /^pts\/2 +60 +0\.\d{3} +yes +20$/);
 });
 
 Deno.test("the table has a row for each of more sessions than a call takes arguments", async () => {
