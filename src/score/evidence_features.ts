@@ -210,19 +210,18 @@ export class EvidenceFeatures {
 
   /** Whether this input is a held key's repeat (and updates the run). */
   #held(gap: number, group: number, bytes: number): boolean {
-    const repeats = Math.max(1, Math.round(bytes / this.#heldUnit));
-    const beats = this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup)
-      ? this.#beatsOf(gap, repeats)
-      : 0;
-    if (beats > 0) {
-      this.#heldRepeats += 1;
-      this.#sinceHeld = 0;
-      // The period is the run's time over its repeats: unlike beats rounded
-      // from each gap, network jitter (a late repeat, then an early one) cannot shorten it.
-      this.#heldElapsed += gap;
-      this.#heldBeats += repeats;
-      this.#heldPeriod = this.#heldElapsed / this.#heldBeats;
-      return true;
+    if (this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup)) {
+      const repeats = Math.max(1, Math.round(bytes / this.#heldUnit));
+      if (this.#onBeat(gap, repeats)) {
+        this.#heldRepeats += 1;
+        this.#sinceHeld = 0;
+        // The period is the run's time over its repeats: unlike beats rounded
+        // from each gap, network jitter (a late repeat, then an early one) cannot shorten it.
+        this.#heldElapsed += gap;
+        this.#heldBeats += repeats;
+        this.#heldPeriod = this.#heldElapsed / this.#heldBeats;
+        return true;
+      }
     }
     // A run broken by a glitch (a repeat off the beat, repeats the network
     // delivered as one chunk) resumes from this gap, at this input only;
@@ -246,7 +245,7 @@ export class EvidenceFeatures {
       ))
     ) {
       this.#heldGroup = group;
-      // Coalesced keys or a paste may be repeats of a key of any size: counted per byte.
+      // Coalesced keys may be repeats of a key of any size: counted per byte.
       this.#heldUnit = group === ANY_REPEAT_GROUP ? 1 : bytes;
       this.#heldPeriod = gap;
       this.#heldElapsed = gap;
@@ -260,19 +259,18 @@ export class EvidenceFeatures {
   }
 
   /**
-   * How many of the held key's beats a gap spans (at least one), or 0 when
-   * it is off the beat: more than the slack from a whole number of
-   * periods, more beats than one beyond the chunk's repeats (a late
-   * repeat, repeats the network held back and delivered together, or one
-   * right behind a late one), or fewer than half of them (a paste that
-   * came sooner than the repeats it would hold).
+   * Whether a chunk of `repeats` repeats comes on the held key's beat: within
+   * the slack of a whole number of periods (a gap shorter than one counts as
+   * one: jitter squeezed it), spanning at most one beat more than its
+   * repeats (a late repeat, repeats the network held back and delivered
+   * together, or one right behind a late one) and at least half as many (a
+   * paste that came sooner than the repeats it would hold is not them).
    */
-  #beatsOf(gap: number, repeats: number): number {
+  #onBeat(gap: number, repeats: number): boolean {
     const beats = Math.round(gap / this.#heldPeriod);
     const spanned = Math.max(beats, 1);
-    const onBeat = spanned <= repeats + 1 && 2 * spanned >= repeats &&
+    return spanned <= repeats + 1 && 2 * spanned >= repeats &&
       Math.abs(gap - beats * this.#heldPeriod) <= HELD_SLACK_MS;
-    return onBeat ? spanned : 0;
   }
 
   #regularityCell(gap: number, gesture: Gesture): number {
