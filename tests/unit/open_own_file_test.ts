@@ -64,3 +64,31 @@ Deno.test("after the open, only the path's own file passes: not a link to it, an
     assert.ok(!isNamedFile(opened, undefined), "the path is gone");
   });
 });
+
+Deno.test("a link swapped in while the file was being opened is refused after the open", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/alerts`;
+    await Deno.writeTextFile(`${dir}/target`, "kept\n");
+    // Opening a FIFO for writing waits for a reader: meanwhile another process
+    // moves the FIFO away, puts a link at its name, then reads the FIFO.
+    const mkfifo = new Deno.Command("mkfifo", { args: [path] }).outputSync();
+    assert.ok(mkfifo.success);
+    const swapper = new Deno.Command("sh", {
+      args: [
+        "-c",
+        'sleep 0.3 && mv "$1" "$1.moved" && ln -s "$2" "$1" && exec timeout 5 cat "$1.moved"',
+        "sh",
+        path,
+        `${dir}/target`,
+      ],
+      stdout: "null",
+    }).spawn();
+    try {
+      assert.throws(() => openOwnFile(path, { append: true }), SymbolicLinkError);
+    } finally {
+      await swapper.status;
+    }
+    assert.ok((await Deno.lstat(path)).isSymlink, "the swap happened");
+    assert.equal(await Deno.readTextFile(`${dir}/target`), "kept\n");
+  });
+});
