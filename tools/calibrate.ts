@@ -79,6 +79,8 @@ export interface CellSession {
    * skew << 25; tempo 255 skipped.
    */
   cells: Uint32Array;
+  /** The long-run spread of key gaps after each input, octaves (NaN: not measured yet). */
+  keySpread: Float64Array;
 }
 
 const SKIP_TEMPO = 255;
@@ -97,12 +99,14 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
     gesture: 0,
   };
   const packed: number[] = [];
+  const keySpread: number[] = [];
   for (const event of events) {
     if (event.dir === "out") {
       features.output(event.t, event.bytes);
       continue;
     }
     features.input(event.t, event.bytes, event.shape, cells);
+    keySpread.push(features.keySpread);
     packed.push(
       cells.tempo === SKIPPED
         ? SKIP_TEMPO
@@ -111,7 +115,7 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
           (cells.skew << SKEW_SHIFT),
     );
   }
-  return { cells: Uint32Array.from(packed) };
+  return { cells: Uint32Array.from(packed), keySpread: Float64Array.from(keySpread) };
 }
 
 /** Adds a session's cells to counts. */
@@ -129,22 +133,28 @@ export function addCounts(counts: CellCounts, session: CellSession): void {
 
 /**
  * Replays a session's cells through the evidence channels exactly as
- * SessionScorer does: the highest evidence each channel reached (nats) and
- * the 1-based input of the first alert (either channel at its level), or null.
+ * SessionScorer does: the highest evidence the typing and bulk channels
+ * reached (nats), the evenness channel's highest inverse key spread (1 /
+ * octaves; the spread's lowest), and the 1-based input of the first alert
+ * (any channel at its level), or null.
  */
 export function evidenceRun(
   model: EvidenceModel,
   session: CellSession,
-): { typing: number; bulk: number; firstAlert: number | null } {
+): { typing: number; bulk: number; inverseKeySpread: number; firstAlert: number | null } {
   const evidence = new EvidenceAccumulator();
   let typing = 0;
   let bulk = 0;
+  let inverseKeySpread = 0;
   let firstAlert: number | null = null;
   const cells = session.cells;
   for (let i = 0; i < cells.length; i++) {
     const word = cells[i]!;
     const tempo = word & 0xff;
     if (tempo === SKIP_TEMPO) continue;
+    const spread = session.keySpread[i]!;
+    evidence.setKeySpread(spread);
+    if (1 / spread > inverseKeySpread) inverseKeySpread = 1 / spread;
     const lineOrPaste = (word & BULK_BIT) !== 0;
     evidence.add(
       model.tempo[tempo]! + model.regularity[(word >> 8) & 0x3f]! +
@@ -157,7 +167,7 @@ export function evidenceRun(
     if (evidence.bulk > bulk) bulk = evidence.bulk;
     if (firstAlert === null && evidence.level(model.levels) >= 1) firstAlert = i + 1;
   }
-  return { typing, bulk, firstAlert };
+  return { typing, bulk, inverseKeySpread, firstAlert };
 }
 
 /** A labelled group of sessions (a family, a corpus variant). */
@@ -177,7 +187,10 @@ function group(name: string, sessions: CellSession[]): SessionGroup {
  * Fits a model: ratios from the programs' and people's counts, then each
  * channel's level: {@linkcode THRESHOLD_MARGIN} × the highest, over the
  * people's groups (corpus × variant), of the evidence that all but
- * {@linkcode FIT_FALSE_ALERT_SHARE} of the group's sessions stay below.
+ * {@linkcode FIT_FALSE_ALERT_SHARE} of the group's sessions stay below;
+ * for the evenness channel, the lowest key spread that all but that share
+ * of each group's sessions stay above, divided by the margin (0, never
+ * reached, when no session was long enough to measure it).
  */
 export function fitModel(
   programs: readonly SessionGroup[],
@@ -186,19 +199,24 @@ export function fitModel(
   const model = ratiosFromCounts(
     programs.map((g) => g.counts),
     people.map((g) => g.counts),
-    { typing: Infinity, bulk: Infinity },
+    { typing: Infinity, bulk: Infinity, keySpread: 0 },
   );
-  const levels: EvidenceLevels = { typing: 1, bulk: 1 };
+  const levels = { typing: 1, bulk: 1, inverseKeySpread: 0 };
   for (const g of people) {
     const runs = g.sessions.map((s) => evidenceRun(model, s));
     const index = Math.min(runs.length - 1, Math.floor((1 - FIT_FALSE_ALERT_SHARE) * runs.length));
     const quantile = (values: number[]) => values.sort((a, b) => a - b)[index] ?? 0;
     levels.typing = Math.max(levels.typing, quantile(runs.map((r) => r.typing)));
     levels.bulk = Math.max(levels.bulk, quantile(runs.map((r) => r.bulk)));
+    levels.inverseKeySpread = Math.max(
+      levels.inverseKeySpread,
+      quantile(runs.map((r) => r.inverseKeySpread)),
+    );
   }
   model.levels = {
     typing: levels.typing * THRESHOLD_MARGIN,
     bulk: levels.bulk * THRESHOLD_MARGIN,
+    keySpread: levels.inverseKeySpread > 0 ? 1 / (levels.inverseKeySpread * THRESHOLD_MARGIN) : 0,
   };
   return model;
 }
@@ -356,11 +374,14 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     });
     // One long session per held-out person: every variant one after another.
     const marathon = held.map((p, i) => {
-      const all: number[] = [];
+      const cells: number[] = [];
+      const keySpread: number[] = [];
       HUMAN_VARIANTS.forEach((variant, v) => {
-        all.push(...cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v)).cells);
+        const session = cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v));
+        cells.push(...session.cells);
+        keySpread.push(...session.keySpread);
       });
-      return { cells: Uint32Array.from(all) };
+      return { cells: Uint32Array.from(cells), keySpread: Float64Array.from(keySpread) };
     });
     heldPeople.push({
       corpus,
@@ -489,7 +510,9 @@ export function formatCalibration(result: CalibrationResult): string {
     "",
     `People held out (${result.heldOutPeople} people; the model was fitted on ${result.fitPeople} others), shipped model, levels (score 0.72): typing ${
       result.model.levels.typing.toFixed(1)
-    } nats, bulk ${result.model.levels.bulk.toFixed(1)} nats:`,
+    } nats, bulk ${result.model.levels.bulk.toFixed(1)} nats, key spread ${
+      result.model.levels.keySpread.toFixed(3)
+    } octaves:`,
     "",
     `| Variant | ${HUMAN_CORPORA.join(" | ")} |`,
     `| --- | ${HUMAN_CORPORA.map(() => "---:").join(" | ")} |`,
@@ -542,6 +565,7 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
   levels: Object.freeze({
     typing: ${Number(model.levels.typing.toFixed(3))},
     bulk: ${Number(model.levels.bulk.toFixed(3))},
+    keySpread: ${Number(model.levels.keySpread.toFixed(3))},
   }),
 });
 `;

@@ -162,9 +162,13 @@ export async function replay(
           f.typing_level_nats.toFixed(1)
         } nats, bulk ${f.bulk_evidence_nats.toFixed(1)}/${
           f.bulk_level_nats.toFixed(1)
-        } nats, last input ${f.last_gesture}: tempo ${f.last_tempo_nats.toFixed(2)}, regularity ${
-          f.last_regularity_nats.toFixed(2)
-        }, reaction ${f.last_reaction_nats.toFixed(2)}, spread ${f.last_spread_nats.toFixed(2)})`,
+        } nats, key spread ${f.key_spread_octaves?.toFixed(2) ?? "-"}/${
+          f.key_spread_level_octaves.toFixed(2)
+        } octaves, last input ${f.last_gesture}: tempo ${
+          f.last_tempo_nats.toFixed(2)
+        }, regularity ${f.last_regularity_nats.toFixed(2)}, reaction ${
+          f.last_reaction_nats.toFixed(2)
+        }, spread ${f.last_spread_nats.toFixed(2)})`,
       );
     }
   }

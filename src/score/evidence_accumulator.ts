@@ -1,6 +1,7 @@
 /**
  * How one session's per-input evidence (log likelihood ratios, nats)
- * accumulates, in two channels with their own alert levels:
+ * accumulates, in two channels with their own alert levels, beside a third
+ * that judges one long-run statistic:
  * - typing: the sum over the last {@linkcode TYPING_WINDOW} inputs that are
  *   keys (not lines or pastes), each clipped to ±{@linkcode KEY_CLIP_NATS}. A bounded window: a person's style, which
  *   can lean machine-ward for a while, never piles up over a long session,
@@ -8,8 +9,14 @@
  * - bulk: a CUSUM over lines and pastes written at once (never below 0,
  *   never above twice its level), and every key between them takes
  *   {@linkcode KEY_RELIEF_NATS} off it: a person pastes now and then
- *   between keys, a program writes line after line.
- * The session's evidence is the larger channel in units of its level
+ *   between keys, a program writes line after line;
+ * - evenness: the long-run spread of the key gaps within lines
+ *   (evidence_features.ts), as its level over the spread (at most
+ *   {@linkcode EVENNESS_CAP_MULTIPLE}): a person's key gaps, taken over a
+ *   whole stretch of typing, vary more than those of a program drawing its
+ *   delays from one narrow law. A statistic, not a sum: the same gaps would
+ *   otherwise count again at every key.
+ * The session's evidence is the strongest channel in units of its level
  * (1 = the level, the 0.72 score).
  *
  * @module
@@ -31,20 +38,27 @@ export const KEY_CLIP_NATS = 6;
 export const KEY_RELIEF_NATS = 1;
 /** The bulk channel never exceeds this multiple of its level. */
 export const BULK_CAP_MULTIPLE = 2;
+/** The evenness channel never exceeds this multiple of its level (a fixed cadence's spread is 0). */
+export const EVENNESS_CAP_MULTIPLE = 2;
 
-/** The alert levels of the two channels, nats. */
+/** The alert levels of the channels. */
 export interface EvidenceLevels {
+  /** Typing channel, nats. */
   typing: number;
+  /** Bulk channel, nats. */
   bulk: number;
+  /** Evenness channel: the long-run spread of key gaps (octaves) at and below which it alerts. */
+  keySpread: number;
 }
 
-/** One session's two evidence channels. */
+/** One session's evidence channels. */
 export class EvidenceAccumulator {
   // Single precision: twice the keys in the memory 32 doubles took.
   readonly #window = new Float32Array(TYPING_WINDOW);
   #next = 0;
   #typing = 0;
   #bulk = 0;
+  #keySpread = Number.NaN;
 
   /** The typing channel: sum of the last keys' evidence, nats. */
   get typing(): number {
@@ -54,6 +68,16 @@ export class EvidenceAccumulator {
   /** The bulk channel, nats. */
   get bulk(): number {
     return this.#bulk;
+  }
+
+  /** The long-run spread of key gaps the evenness channel judges, octaves (NaN: not measured yet). */
+  get keySpread(): number {
+    return this.#keySpread;
+  }
+
+  /** Takes the long-run spread of key gaps now (octaves; NaN: not measured yet). */
+  setKeySpread(octaves: number): void {
+    this.#keySpread = octaves;
   }
 
   /** Adds one input's evidence; `bulk` for a line or paste written at once. */
@@ -79,10 +103,14 @@ export class EvidenceAccumulator {
     }
   }
 
-  /** The stronger channel in units of its level (1 at the level); 0 when neither has evidence. */
+  /** The strongest channel in units of its level (1 at the level); 0 when none has evidence. */
   level(levels: EvidenceLevels): number {
     const typing = this.#typing > 0 ? this.#typing / levels.typing : 0;
     const bulk = this.#bulk / levels.bulk;
-    return typing > bulk ? typing : bulk;
+    // NaN (not measured yet) fails the comparison; a spread of 0 reaches the cap.
+    const evenness = this.#keySpread >= 0
+      ? Math.min(levels.keySpread / this.#keySpread, EVENNESS_CAP_MULTIPLE)
+      : 0;
+    return Math.max(typing, bulk, evenness);
   }
 }

@@ -22,6 +22,15 @@
  *   Enter, a line or a paste, and pauses, are left out: think time is not
  *   typing.
  *
+ * Those same key gaps within lines also give one statistic that is not a
+ * cell: their long-run spread ({@linkcode EvidenceFeatures.keySpread}, the
+ * standard deviation of log2 gaps over about the last
+ * {@linkcode KEY_SPREAD_HORIZON} of them, from {@linkcode KEY_SPREAD_MIN_GAPS}
+ * on), which the evidence accumulator's evenness channel judges against its
+ * own level: over a whole stretch of typing a person's key gaps vary more
+ * than a program's drawn from one narrow law, though for a few dozen keys
+ * they can be as even.
+ *
  * Held keys are one gesture: once a key's autorepeat is recognised (a
  * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
  * repeat group; or the repeat delay one gap earlier when jitter squeezed the
@@ -39,6 +48,7 @@
  *
  * @module
  */
+import { HorizonVariance } from "../stats/horizon_variance.ts";
 import { RunningSkew, type RunningSkewOptions } from "../stats/running_skew.ts";
 import {
   ANY_REPEAT_GROUP,
@@ -103,6 +113,15 @@ export const SKEW_PERCENTILES: Readonly<RunningSkewOptions> = Object.freeze({
   startHalfRange: 0.75,
 });
 
+/**
+ * Key gaps within lines the long-run spread needs before it is measured:
+ * fewer leave a person's even stretch of a few dozen keys looking like a
+ * program's whole session.
+ */
+export const KEY_SPREAD_MIN_GAPS = 100;
+/** The long-run spread weighs about this many recent key gaps within lines. */
+export const KEY_SPREAD_HORIZON = 256;
+
 /** Repeat delay before a held key's first repeat, ms. */
 export const HELD_DELAY_MS = [150, 800] as const;
 /** Autorepeat period range, ms (up to about 9 Hz; from 5 ms, as network jitter squeezes a repeat). */
@@ -157,10 +176,21 @@ export class EvidenceFeatures {
   #spreadVariance = 0;
   #spreadGaps = 0;
   readonly #skew = new RunningSkew(SKEW_PERCENTILES);
+  readonly #keySpread = new HorizonVariance(KEY_SPREAD_HORIZON);
 
   /** Held-key runs recognised so far. */
   get heldRuns(): number {
     return this.#heldRuns;
+  }
+
+  /**
+   * The long-run spread of the key gaps within lines: the standard deviation
+   * of their log2 over about the last {@linkcode KEY_SPREAD_HORIZON}, in
+   * octaves; NaN until {@linkcode KEY_SPREAD_MIN_GAPS} have come.
+   */
+  get keySpread(): number {
+    const spread = this.#keySpread;
+    return spread.count < KEY_SPREAD_MIN_GAPS ? Number.NaN : Math.sqrt(spread.variance);
   }
 
   /** Records an output event (`t` in ms). */
@@ -290,14 +320,17 @@ export class EvidenceFeatures {
 
   /**
    * Adds a key gap within a line (and its {@linkcode gapLog2}) to the
-   * skew's percentiles and returns the skew's cell.
+   * skew's percentiles and the long-run spread, and returns the skew's cell.
    */
   #skewCell(gap: number, log: number, gesture: Gesture): number {
     const previous = this.#gesture;
     if (
       gap < SPREAD_PAUSE_MS && gesture !== Gesture.ENTER && previous !== undefined &&
       previous !== Gesture.ENTER && !isBulk(previous)
-    ) this.#skew.push(log);
+    ) {
+      this.#skew.push(log);
+      this.#keySpread.push(log);
+    }
     if (this.#skew.count < SKEW_MIN_GAPS) return 0;
     return 1 + binOf(this.#skew.skew, SKEW_EDGES) * (SKEW_RANGE_EDGES.length + 1) +
       binOf(this.#skew.range, SKEW_RANGE_EDGES);

@@ -10,7 +10,7 @@
  *   weighted equally), half uniform over the table, so a cell people rarely
  *   produce is evidence even when no known family produced it;
  * - each ratio is clipped to ±{@linkcode LLR_CLIP} nats.
- * The levels of the two evidence channels (evidence_accumulator.ts) are
+ * The levels of the evidence channels (evidence_accumulator.ts) are
  * then set from the people's sessions (tools/calibrate.ts).
  *
  * @module

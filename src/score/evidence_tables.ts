@@ -308,5 +308,6 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
   levels: Object.freeze({
     typing: 110.928,
     bulk: 35.633,
+    keySpread: 0.453,
   }),
 });

@@ -5,8 +5,9 @@
  * Each input's evidence is the sum of the log likelihood ratios (nats) of
  * its five feature cells (evidence_features.ts) in the evidence model; it
  * accumulates in two channels (evidence_accumulator.ts): keys in a bounded
- * window, lines and pastes in a CUSUM that keys relieve. With L the
- * stronger channel in units of its calibrated level, the score is
+ * window, lines and pastes in a CUSUM that keys relieve; a third, evenness,
+ * judges the long-run spread of the key gaps. With L the strongest
+ * channel in units of its calibrated level, the score is
  * 1 − 0.28^L: 0 with no evidence, exactly 0.72 at the level (the default
  * threshold), below 1 always. A held key's repeats are skipped (one
  * gesture); outputs add no evidence but time the next input's reaction.
@@ -44,6 +45,10 @@ export interface ScoreFeatures {
   bulk_evidence_nats: number;
   /** Its level (score 0.72), nats. */
   bulk_level_nats: number;
+  /** Evenness channel: the long-run spread of key gaps within lines, octaves; null until measured. */
+  key_spread_octaves: number | null;
+  /** Its level (score 0.72 at and below it), octaves. */
+  key_spread_level_octaves: number;
   /** The last input's evidence from its gesture and gap, nats. */
   last_tempo_nats: number;
   /** …from its gap repeating earlier gaps, nats. */
@@ -107,6 +112,7 @@ export class SessionScorer {
     this.#features.input(t, bytes, shape, cells);
     const bulk = isBulk(cells.gesture);
     if (bulk) this.#bulkInputs += 1;
+    this.#evidence.setKeySpread(this.#features.keySpread);
     this.#lastSkipped = cells.tempo === SKIPPED;
     if (this.#lastSkipped) return this.score;
     const model = this.#model;
@@ -139,8 +145,8 @@ export class SessionScorer {
   /** Estimated bytes of state of one scorer (checked by bench/replay_bench.ts). */
   static stateBytes(): number {
     // The typed array of the typing window, plus V8's per-typed-array and
-    // per-object overhead and about 43 numeric fields in four objects.
-    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 4 * OBJECT_OVERHEAD_BYTES + 43 * 8;
+    // per-object overhead and about 48 numeric fields in five objects.
+    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 5 * OBJECT_OVERHEAD_BYTES + 48 * 8;
   }
 
   /** The current feature values. */
@@ -155,6 +161,8 @@ export class SessionScorer {
       typing_level_nats: model.levels.typing,
       bulk_evidence_nats: this.#evidence.bulk,
       bulk_level_nats: model.levels.bulk,
+      key_spread_octaves: Number.isNaN(this.#evidence.keySpread) ? null : this.#evidence.keySpread,
+      key_spread_level_octaves: model.levels.keySpread,
       last_tempo_nats: skipped ? 0 : model.tempo[cells.tempo] ?? 0,
       last_regularity_nats: skipped ? 0 : model.regularity[cells.regularity] ?? 0,
       last_reaction_nats: skipped ? 0 : model.reaction[cells.reaction] ?? 0,

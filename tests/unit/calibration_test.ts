@@ -58,6 +58,7 @@ Deno.test({
       `whole-line: ${lines.withinFivePercent} % within ${LINE_ALERT_WITHIN}`,
     );
     assert.ok(result.model.levels.typing > 0 && result.model.levels.bulk > 0);
+    assert.ok(result.model.levels.keySpread > 0);
   },
 });
 
@@ -86,7 +87,9 @@ Deno.test("spread rows count each band's sessions and alerts, and skip empty ban
 
 Deno.test("the calibration's replay of cells alerts exactly where the live scorer does", () => {
   for (const family of AUTOMATION_FAMILIES) {
-    for (let seed = 1; seed <= 6; seed++) {
+    // More random-delay sessions, so that some alert on their evenness alone.
+    const seeds = RANDOM_DELAY_FAMILIES.has(family) ? 20 : 6;
+    for (let seed = 1; seed <= seeds; seed++) {
       const { events } = generateAutomationSession(family, seed);
       const scorer = new SessionScorer();
       let inputs = 0;

@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
   BULK_CAP_MULTIPLE,
+  EVENNESS_CAP_MULTIPLE,
   EvidenceAccumulator,
   KEY_CLIP_NATS,
   KEY_RELIEF_NATS,
   TYPING_WINDOW,
 } from "../../src/score/evidence_accumulator.ts";
 
-const levels = { typing: 40, bulk: 12 };
+const levels = { typing: 40, bulk: 12, keySpread: 0.5 };
 
 /** The channels recomputed from the whole history, the slow way. */
 function reference(inputs: { llr: number; bulk: boolean }[]) {
@@ -61,4 +62,22 @@ Deno.test("a key's evidence leaves the typing window after TYPING_WINDOW keys", 
   assert.equal(evidence.typing, 5);
   evidence.add(0, false, levels);
   assert.equal(evidence.typing, 0);
+});
+
+Deno.test("evenness is the key spread's level over the spread, capped; silent until measured", () => {
+  const evidence = new EvidenceAccumulator();
+  assert.equal(evidence.level(levels), 0);
+  evidence.setKeySpread(Number.NaN);
+  assert.equal(evidence.level(levels), 0);
+  evidence.setKeySpread(2 * levels.keySpread);
+  assert.equal(evidence.level(levels), 0.5);
+  evidence.setKeySpread(levels.keySpread);
+  assert.equal(evidence.level(levels), 1);
+  evidence.setKeySpread(levels.keySpread / 3);
+  assert.equal(evidence.level(levels), EVENNESS_CAP_MULTIPLE);
+  evidence.setKeySpread(0);
+  assert.equal(evidence.level(levels), EVENNESS_CAP_MULTIPLE);
+  // The strongest channel counts: typing beyond the cap wins.
+  for (let i = 0; i < 20; i++) evidence.add(6, false, levels);
+  assert.equal(evidence.level(levels), 120 / levels.typing);
 });

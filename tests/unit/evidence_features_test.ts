@@ -6,6 +6,8 @@ import {
   EvidenceFeatures,
   gapOctave,
   HELD_DELAY_MS,
+  KEY_SPREAD_HORIZON,
+  KEY_SPREAD_MIN_GAPS,
   SKEW_EDGES,
   SKEW_MIN_GAPS,
   SKEW_PERCENTILES,
@@ -18,6 +20,7 @@ import {
 } from "../../src/score/evidence_features.ts";
 import { Gesture, gestureOf } from "../../src/score/gesture.ts";
 import { InputShape } from "../../src/score/input_shape.ts";
+import { HorizonVariance } from "../../src/stats/horizon_variance.ts";
 import { RunningSkew } from "../../src/stats/running_skew.ts";
 
 function cells(): EvidenceCells {
@@ -114,6 +117,62 @@ Deno.test("the skew cell follows running percentiles of the gaps within lines on
       }
     }),
   );
+});
+
+Deno.test("the long-run key spread takes the key gaps within lines only, from KEY_SPREAD_MIN_GAPS on", () => {
+  const key = fc.record({
+    // From 120 ms no gap is a held key's repeat; 3 s and more is a pause.
+    gap: fc.double({ min: 120, max: 4000, noNaN: true }),
+    kind: fc.constantFrom("key", "key", "key", "key", "enter", "line"),
+  });
+  fc.assert(
+    fc.property(fc.array(key, { minLength: 1, maxLength: 2 * KEY_SPREAD_HORIZON }), (keys) => {
+      const features = new EvidenceFeatures();
+      const out = cells();
+      const reference = new HorizonVariance(KEY_SPREAD_HORIZON);
+      let t = 0;
+      features.input(t, 1, InputShape.SINGLE, out);
+      let previous = "key";
+      for (const { gap, kind } of keys) {
+        t += gap;
+        const shape = kind === "key" ? InputShape.SINGLE : InputShape.ENTER;
+        features.input(t, kind === "line" ? 20 : 1, shape, out);
+        if (kind === "key" && previous === "key" && gap < 3000) reference.push(Math.log2(gap));
+        previous = kind;
+        if (reference.count < KEY_SPREAD_MIN_GAPS) {
+          assert.ok(Number.isNaN(features.keySpread));
+          continue;
+        }
+        const expected = Math.sqrt(reference.variance);
+        assert.ok(
+          Math.abs(features.keySpread - expected) < 1e-9,
+          `${features.keySpread} vs ${expected}`,
+        );
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("a held key's repeats leave the long-run key spread alone", () => {
+  // Fixed fractions in [0, 1): key gaps of 120–360 ms, no randomness in a unit test.
+  const keyGaps = Array.from(
+    { length: KEY_SPREAD_MIN_GAPS },
+    (_, i) => 120 + 240 * ((i * 0.6180339887) % 1),
+  );
+  const features = new EvidenceFeatures();
+  const out = cells();
+  let t = 0;
+  features.input(t, 1, InputShape.SINGLE, out);
+  for (const gap of keyGaps) features.input(t += gap, 1, InputShape.SINGLE, out);
+  // Held: a 500 ms repeat delay, then 60 repeats at 30 Hz.
+  features.input(t += 500, 1, InputShape.SINGLE, out);
+  for (let i = 0; i < 60; i++) features.input(t += 33, 1, InputShape.SINGLE, out);
+  assert.equal(out.tempo, SKIPPED);
+  // Only the key gaps and the repeat delay entered: from the second repeat on, a run is known.
+  const reference = new HorizonVariance(KEY_SPREAD_HORIZON);
+  for (const gap of [...keyGaps, 500]) reference.push(Math.log2(gap));
+  assert.ok(Math.abs(features.keySpread - Math.sqrt(reference.variance)) < 1e-9);
 });
 
 Deno.test("a program drawing uniform delays gets a low skew cell, a right-skewed typist a high one", () => {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { InputShape } from "../../src/score/input_shape.ts";
-import { scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
+import { type ScoreFeatures, scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
+import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { syntheticTyping } from "../support/synthetic_typing.ts";
 
 /** Feeds person-like keys with readline's echo; returns the highest score. */
@@ -91,6 +92,28 @@ Deno.test("a fixed 120 ms cadence typing lines alerts within 40 keys; a person d
   assert.ok(first > 0 && first <= 40, `first alert at key ${first}`);
   for (let seed = 1; seed <= 20; seed++) {
     assert.ok(typeAsPerson(new SessionScorer(), 0, 400, seed) < 0.72, `person seed ${seed}`);
+  }
+});
+
+Deno.test("a program drawing each delay from one lognormal law (CV 0.3) is caught by its evenness", () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    const random = seededRandom(seed);
+    const bot = new SessionScorer();
+    let t = 0;
+    let alert: ScoreFeatures | undefined;
+    for (let i = 0; i < 300 && alert === undefined; i++) {
+      const normal = Math.sqrt(-2 * Math.log(1 - random.next())) *
+        Math.cos(2 * Math.PI * random.next());
+      t += 150 * Math.exp(0.3 * normal);
+      const shape = i % 12 === 11 ? InputShape.ENTER : InputShape.SINGLE;
+      if (bot.observe(t, "in", 1, shape) >= 0.72) alert = bot.features();
+      bot.observe(t + 0.1, "out", 1);
+    }
+    assert.ok(alert !== undefined, `seed ${seed}: no alert`);
+    // Key by key it passes for a person: the long-run spread is what gives it away.
+    assert.ok(alert.typing_evidence_nats < alert.typing_level_nats, `seed ${seed}`);
+    assert.ok(alert.key_spread_octaves !== null);
+    assert.ok(alert.key_spread_octaves <= alert.key_spread_level_octaves, `seed ${seed}`);
   }
 });
 
