@@ -81,6 +81,8 @@ export interface CellSession {
   cells: Uint32Array;
   /** The long-run spread of key gaps after each input, octaves (NaN: not measured yet). */
   keySpread: Float64Array;
+  /** Their long-run bimodality coefficient after each input (NaN: not measured yet). */
+  keyBimodality: Float64Array;
 }
 
 const SKIP_TEMPO = 255;
@@ -100,6 +102,7 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
   };
   const packed: number[] = [];
   const keySpread: number[] = [];
+  const keyBimodality: number[] = [];
   for (const event of events) {
     if (event.dir === "out") {
       features.output(event.t, event.bytes);
@@ -107,6 +110,7 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
     }
     features.input(event.t, event.bytes, event.shape, cells);
     keySpread.push(features.keySpread);
+    keyBimodality.push(features.keyBimodality);
     packed.push(
       cells.tempo === SKIPPED
         ? SKIP_TEMPO
@@ -115,7 +119,11 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
           (cells.skew << SKEW_SHIFT),
     );
   }
-  return { cells: Uint32Array.from(packed), keySpread: Float64Array.from(keySpread) };
+  return {
+    cells: Uint32Array.from(packed),
+    keySpread: Float64Array.from(keySpread),
+    keyBimodality: Float64Array.from(keyBimodality),
+  };
 }
 
 /** Adds a session's cells to counts. */
@@ -131,21 +139,26 @@ export function addCounts(counts: CellCounts, session: CellSession): void {
   }
 }
 
-/**
- * Replays a session's cells through the evidence channels exactly as
- * SessionScorer does: the highest evidence the typing and bulk channels
- * reached (nats), the evenness channel's highest inverse key spread (1 /
- * octaves; the spread's lowest), and the 1-based input of the first alert
- * (any channel at its level), or null.
- */
-export function evidenceRun(
-  model: EvidenceModel,
-  session: CellSession,
-): { typing: number; bulk: number; inverseKeySpread: number; firstAlert: number | null } {
+/** What replaying one session's cells reached, channel by channel. */
+export interface EvidenceRun {
+  /** Highest typing and bulk evidence, nats. */
+  typing: number;
+  bulk: number;
+  /** Highest inverse key spread (1 / octaves; the spread's lowest), 0 if never measured. */
+  inverseKeySpread: number;
+  /** Highest key bimodality coefficient, 0 if never measured. */
+  keyBimodality: number;
+  /** The 1-based input of the first alert (any channel at its level), or null. */
+  firstAlert: number | null;
+}
+
+/** Replays a session's cells through the evidence channels exactly as SessionScorer does. */
+export function evidenceRun(model: EvidenceModel, session: CellSession): EvidenceRun {
   const evidence = new EvidenceAccumulator();
   let typing = 0;
   let bulk = 0;
   let inverseKeySpread = 0;
+  let keyBimodality = 0;
   let firstAlert: number | null = null;
   const cells = session.cells;
   for (let i = 0; i < cells.length; i++) {
@@ -153,8 +166,10 @@ export function evidenceRun(
     const tempo = word & 0xff;
     if (tempo === SKIP_TEMPO) continue;
     const spread = session.keySpread[i]!;
-    evidence.setKeySpread(spread);
+    const bimodality = session.keyBimodality[i]!;
+    evidence.setKeyGaps(spread, bimodality);
     if (1 / spread > inverseKeySpread) inverseKeySpread = 1 / spread;
+    if (bimodality > keyBimodality) keyBimodality = bimodality;
     const lineOrPaste = (word & BULK_BIT) !== 0;
     evidence.add(
       model.tempo[tempo]! + model.regularity[(word >> 8) & 0x3f]! +
@@ -167,7 +182,7 @@ export function evidenceRun(
     if (evidence.bulk > bulk) bulk = evidence.bulk;
     if (firstAlert === null && evidence.level(model.levels) >= 1) firstAlert = i + 1;
   }
-  return { typing, bulk, inverseKeySpread, firstAlert };
+  return { typing, bulk, inverseKeySpread, keyBimodality, firstAlert };
 }
 
 /** A labelled group of sessions (a family, a corpus variant). */
@@ -188,9 +203,10 @@ function group(name: string, sessions: CellSession[]): SessionGroup {
  * channel's level: {@linkcode THRESHOLD_MARGIN} × the highest, over the
  * people's groups (corpus × variant), of the evidence that all but
  * {@linkcode FIT_FALSE_ALERT_SHARE} of the group's sessions stay below;
- * for the evenness channel, the lowest key spread that all but that share
- * of each group's sessions stay above, divided by the margin (0, never
- * reached, when no session was long enough to measure it).
+ * the bimodality channel's likewise (Infinity, never reached, when no
+ * session was long enough to measure it); for the evenness channel, the
+ * lowest key spread that all but that share of each group's sessions stay
+ * above, divided by the margin (0, never reached, then).
  */
 export function fitModel(
   programs: readonly SessionGroup[],
@@ -199,9 +215,9 @@ export function fitModel(
   const model = ratiosFromCounts(
     programs.map((g) => g.counts),
     people.map((g) => g.counts),
-    { typing: Infinity, bulk: Infinity, keySpread: 0 },
+    { typing: Infinity, bulk: Infinity, keySpread: 0, keyBimodality: Infinity },
   );
-  const levels = { typing: 1, bulk: 1, inverseKeySpread: 0 };
+  const levels = { typing: 1, bulk: 1, inverseKeySpread: 0, keyBimodality: 0 };
   for (const g of people) {
     const runs = g.sessions.map((s) => evidenceRun(model, s));
     const index = Math.min(runs.length - 1, Math.floor((1 - FIT_FALSE_ALERT_SHARE) * runs.length));
@@ -212,11 +228,16 @@ export function fitModel(
       levels.inverseKeySpread,
       quantile(runs.map((r) => r.inverseKeySpread)),
     );
+    levels.keyBimodality = Math.max(
+      levels.keyBimodality,
+      quantile(runs.map((r) => r.keyBimodality)),
+    );
   }
   model.levels = {
     typing: levels.typing * THRESHOLD_MARGIN,
     bulk: levels.bulk * THRESHOLD_MARGIN,
     keySpread: levels.inverseKeySpread > 0 ? 1 / (levels.inverseKeySpread * THRESHOLD_MARGIN) : 0,
+    keyBimodality: levels.keyBimodality > 0 ? levels.keyBimodality * THRESHOLD_MARGIN : Infinity,
   };
   return model;
 }
@@ -376,12 +397,18 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     const marathon = held.map((p, i) => {
       const cells: number[] = [];
       const keySpread: number[] = [];
+      const keyBimodality: number[] = [];
       HUMAN_VARIANTS.forEach((variant, v) => {
         const session = cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v));
         cells.push(...session.cells);
         keySpread.push(...session.keySpread);
+        keyBimodality.push(...session.keyBimodality);
       });
-      return { cells: Uint32Array.from(cells), keySpread: Float64Array.from(keySpread) };
+      return {
+        cells: Uint32Array.from(cells),
+        keySpread: Float64Array.from(keySpread),
+        keyBimodality: Float64Array.from(keyBimodality),
+      };
     });
     heldPeople.push({
       corpus,
@@ -512,7 +539,7 @@ export function formatCalibration(result: CalibrationResult): string {
       result.model.levels.typing.toFixed(1)
     } nats, bulk ${result.model.levels.bulk.toFixed(1)} nats, key spread ${
       result.model.levels.keySpread.toFixed(3)
-    } octaves:`,
+    } octaves, key bimodality ${result.model.levels.keyBimodality.toFixed(3)}:`,
     "",
     `| Variant | ${HUMAN_CORPORA.join(" | ")} |`,
     `| --- | ${HUMAN_CORPORA.map(() => "---:").join(" | ")} |`,
@@ -566,6 +593,7 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
     typing: ${Number(model.levels.typing.toFixed(3))},
     bulk: ${Number(model.levels.bulk.toFixed(3))},
     keySpread: ${Number(model.levels.keySpread.toFixed(3))},
+    keyBimodality: ${Number(model.levels.keyBimodality.toFixed(3))},
   }),
 });
 `;

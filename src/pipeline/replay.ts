@@ -164,11 +164,11 @@ export async function replay(
           f.bulk_level_nats.toFixed(1)
         } nats, key spread ${f.key_spread_octaves?.toFixed(2) ?? "-"}/${
           f.key_spread_level_octaves.toFixed(2)
-        } octaves, last input ${f.last_gesture}: tempo ${
-          f.last_tempo_nats.toFixed(2)
-        }, regularity ${f.last_regularity_nats.toFixed(2)}, reaction ${
-          f.last_reaction_nats.toFixed(2)
-        }, spread ${f.last_spread_nats.toFixed(2)})`,
+        } octaves, bimodality ${f.key_bimodality?.toFixed(2) ?? "-"}/${
+          f.key_bimodality_level.toFixed(2)
+        }, last input ${f.last_gesture}: tempo ${f.last_tempo_nats.toFixed(2)}, regularity ${
+          f.last_regularity_nats.toFixed(2)
+        }, reaction ${f.last_reaction_nats.toFixed(2)}, spread ${f.last_spread_nats.toFixed(2)})`,
       );
     }
   }

@@ -1,7 +1,7 @@
 /**
  * How one session's per-input evidence (log likelihood ratios, nats)
- * accumulates, in two channels with their own alert levels, beside a third
- * that judges one long-run statistic:
+ * accumulates, in two channels with their own alert levels, beside two
+ * more that judge long-run statistics of the key gaps:
  * - typing: the sum over the last {@linkcode TYPING_WINDOW} inputs that are
  *   keys (not lines or pastes), each clipped to ±{@linkcode KEY_CLIP_NATS}. A bounded window: a person's style, which
  *   can lean machine-ward for a while, never piles up over a long session,
@@ -14,8 +14,12 @@
  *   (evidence_features.ts), as its level over the spread (at most
  *   {@linkcode EVENNESS_CAP_MULTIPLE}): a person's key gaps, taken over a
  *   whole stretch of typing, vary more than those of a program drawing its
- *   delays from one narrow law. A statistic, not a sum: the same gaps would
- *   otherwise count again at every key.
+ *   delays from one narrow law;
+ * - bimodality: the long-run bimodality coefficient of the same key gaps
+ *   (at most 1) over its level: a person's fast and slow keys make one
+ *   lopsided hump, a program drawing from two narrow modes makes two.
+ * Statistics, not sums: the same gaps would otherwise count again at every
+ * key.
  * The session's evidence is the strongest channel in units of its level
  * (1 = the level, the 0.72 score).
  *
@@ -49,6 +53,8 @@ export interface EvidenceLevels {
   bulk: number;
   /** Evenness channel: the long-run spread of key gaps (octaves) at and below which it alerts. */
   keySpread: number;
+  /** Bimodality channel: the long-run bimodality coefficient of key gaps at and above which it alerts. */
+  keyBimodality: number;
 }
 
 /** One session's evidence channels. */
@@ -59,6 +65,7 @@ export class EvidenceAccumulator {
   #typing = 0;
   #bulk = 0;
   #keySpread = Number.NaN;
+  #keyBimodality = Number.NaN;
 
   /** The typing channel: sum of the last keys' evidence, nats. */
   get typing(): number {
@@ -75,9 +82,18 @@ export class EvidenceAccumulator {
     return this.#keySpread;
   }
 
-  /** Takes the long-run spread of key gaps now (octaves; NaN: not measured yet). */
-  setKeySpread(octaves: number): void {
-    this.#keySpread = octaves;
+  /** The long-run bimodality of key gaps the bimodality channel judges (NaN: not measured yet). */
+  get keyBimodality(): number {
+    return this.#keyBimodality;
+  }
+
+  /**
+   * Takes the long-run statistics of the key gaps now: their spread
+   * (octaves) and bimodality coefficient; NaN: not measured yet.
+   */
+  setKeyGaps(spread: number, bimodality: number): void {
+    this.#keySpread = spread;
+    this.#keyBimodality = bimodality;
   }
 
   /** Adds one input's evidence; `bulk` for a line or paste written at once. */
@@ -111,6 +127,7 @@ export class EvidenceAccumulator {
     const evenness = this.#keySpread >= 0
       ? Math.min(levels.keySpread / this.#keySpread, EVENNESS_CAP_MULTIPLE)
       : 0;
-    return Math.max(typing, bulk, evenness);
+    const bimodality = this.#keyBimodality >= 0 ? this.#keyBimodality / levels.keyBimodality : 0;
+    return Math.max(typing, bulk, evenness, bimodality);
   }
 }

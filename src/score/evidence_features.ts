@@ -22,14 +22,17 @@
  *   Enter, a line or a paste, and pauses, are left out: think time is not
  *   typing.
  *
- * Those same key gaps within lines also give one statistic that is not a
- * cell: their long-run spread ({@linkcode EvidenceFeatures.keySpread}, the
- * standard deviation of log2 gaps over about the last
- * {@linkcode KEY_SPREAD_HORIZON} of them, from {@linkcode KEY_SPREAD_MIN_GAPS}
- * on), which the evidence accumulator's evenness channel judges against its
- * own level: over a whole stretch of typing a person's key gaps vary more
- * than a program's drawn from one narrow law, though for a few dozen keys
- * they can be as even.
+ * Those same key gaps within lines also give two statistics that are not
+ * cells, over about the last {@linkcode LONG_RUN_HORIZON} of them, from
+ * {@linkcode LONG_RUN_MIN_GAPS} on, which two channels of the evidence
+ * accumulator judge against their own levels: their long-run spread
+ * ({@linkcode EvidenceFeatures.keySpread}, the standard deviation of log2
+ * gaps: over a whole stretch of typing a person's key gaps vary more than
+ * a program's drawn from one narrow law, though for a few dozen keys they
+ * can be as even) and their bimodality
+ * ({@linkcode EvidenceFeatures.keyBimodality}, Sarle's coefficient of log2
+ * gaps: a person's fast and slow keys make one lopsided hump, a program
+ * drawing from two narrow modes makes two).
  *
  * Held keys are one gesture: once a key's autorepeat is recognised (a
  * 150–800 ms repeat delay, then a 5–110 ms gap (a period, or a jittered one), the two repeats of one
@@ -48,7 +51,7 @@
  *
  * @module
  */
-import { HorizonVariance } from "../stats/horizon_variance.ts";
+import { HorizonMoments } from "../stats/horizon_moments.ts";
 import { RunningSkew, type RunningSkewOptions } from "../stats/running_skew.ts";
 import {
   ANY_REPEAT_GROUP,
@@ -114,13 +117,13 @@ export const SKEW_PERCENTILES: Readonly<RunningSkewOptions> = Object.freeze({
 });
 
 /**
- * Key gaps within lines the long-run spread needs before it is measured:
- * fewer leave a person's even stretch of a few dozen keys looking like a
- * program's whole session.
+ * Key gaps within lines the long-run statistics need before they are
+ * measured: fewer leave a person's even stretch of a few dozen keys looking
+ * like a program's whole session.
  */
-export const KEY_SPREAD_MIN_GAPS = 100;
-/** The long-run spread weighs about this many recent key gaps within lines. */
-export const KEY_SPREAD_HORIZON = 256;
+export const LONG_RUN_MIN_GAPS = 100;
+/** The long-run statistics weigh about this many recent key gaps within lines. */
+export const LONG_RUN_HORIZON = 256;
 
 /** Repeat delay before a held key's first repeat, ms. */
 export const HELD_DELAY_MS = [150, 800] as const;
@@ -176,7 +179,7 @@ export class EvidenceFeatures {
   #spreadVariance = 0;
   #spreadGaps = 0;
   readonly #skew = new RunningSkew(SKEW_PERCENTILES);
-  readonly #keySpread = new HorizonVariance(KEY_SPREAD_HORIZON);
+  readonly #lineKeyGaps = new HorizonMoments(LONG_RUN_HORIZON);
 
   /** Held-key runs recognised so far. */
   get heldRuns(): number {
@@ -185,12 +188,22 @@ export class EvidenceFeatures {
 
   /**
    * The long-run spread of the key gaps within lines: the standard deviation
-   * of their log2 over about the last {@linkcode KEY_SPREAD_HORIZON}, in
-   * octaves; NaN until {@linkcode KEY_SPREAD_MIN_GAPS} have come.
+   * of their log2 over about the last {@linkcode LONG_RUN_HORIZON}, in
+   * octaves; NaN until {@linkcode LONG_RUN_MIN_GAPS} have come.
    */
   get keySpread(): number {
-    const spread = this.#keySpread;
-    return spread.count < KEY_SPREAD_MIN_GAPS ? Number.NaN : Math.sqrt(spread.variance);
+    const gaps = this.#lineKeyGaps;
+    return gaps.count < LONG_RUN_MIN_GAPS ? Number.NaN : Math.sqrt(gaps.variance);
+  }
+
+  /**
+   * The bimodality of the key gaps within lines: Sarle's coefficient of
+   * their log2 over about the last {@linkcode LONG_RUN_HORIZON}; NaN until
+   * {@linkcode LONG_RUN_MIN_GAPS} have come.
+   */
+  get keyBimodality(): number {
+    const gaps = this.#lineKeyGaps;
+    return gaps.count < LONG_RUN_MIN_GAPS ? Number.NaN : gaps.bimodality;
   }
 
   /** Records an output event (`t` in ms). */
@@ -320,7 +333,7 @@ export class EvidenceFeatures {
 
   /**
    * Adds a key gap within a line (and its {@linkcode gapLog2}) to the
-   * skew's percentiles and the long-run spread, and returns the skew's cell.
+   * skew's percentiles and the long-run statistics, and returns the skew's cell.
    */
   #skewCell(gap: number, log: number, gesture: Gesture): number {
     const previous = this.#gesture;
@@ -329,7 +342,7 @@ export class EvidenceFeatures {
       previous !== Gesture.ENTER && !isBulk(previous)
     ) {
       this.#skew.push(log);
-      this.#keySpread.push(log);
+      this.#lineKeyGaps.push(log);
     }
     if (this.#skew.count < SKEW_MIN_GAPS) return 0;
     return 1 + binOf(this.#skew.skew, SKEW_EDGES) * (SKEW_RANGE_EDGES.length + 1) +

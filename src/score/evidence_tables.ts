@@ -309,5 +309,6 @@ export const DEFAULT_EVIDENCE_MODEL: Readonly<EvidenceModel> = Object.freeze({
     typing: 110.928,
     bulk: 35.633,
     keySpread: 0.453,
+    keyBimodality: 0.868,
   }),
 });

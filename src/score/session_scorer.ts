@@ -5,8 +5,8 @@
  * Each input's evidence is the sum of the log likelihood ratios (nats) of
  * its five feature cells (evidence_features.ts) in the evidence model; it
  * accumulates in two channels (evidence_accumulator.ts): keys in a bounded
- * window, lines and pastes in a CUSUM that keys relieve; a third, evenness,
- * judges the long-run spread of the key gaps. With L the strongest
+ * window, lines and pastes in a CUSUM that keys relieve; two more judge the
+ * long-run spread and bimodality of the key gaps. With L the strongest
  * channel in units of its calibrated level, the score is
  * 1 − 0.28^L: 0 with no evidence, exactly 0.72 at the level (the default
  * threshold), below 1 always. A held key's repeats are skipped (one
@@ -49,6 +49,10 @@ export interface ScoreFeatures {
   key_spread_octaves: number | null;
   /** Its level (score 0.72 at and below it), octaves. */
   key_spread_level_octaves: number;
+  /** Bimodality channel: the long-run bimodality coefficient of the same key gaps; null until measured. */
+  key_bimodality: number | null;
+  /** Its level (score 0.72 at and above it). */
+  key_bimodality_level: number;
   /** The last input's evidence from its gesture and gap, nats. */
   last_tempo_nats: number;
   /** …from its gap repeating earlier gaps, nats. */
@@ -112,7 +116,7 @@ export class SessionScorer {
     this.#features.input(t, bytes, shape, cells);
     const bulk = isBulk(cells.gesture);
     if (bulk) this.#bulkInputs += 1;
-    this.#evidence.setKeySpread(this.#features.keySpread);
+    this.#evidence.setKeyGaps(this.#features.keySpread, this.#features.keyBimodality);
     this.#lastSkipped = cells.tempo === SKIPPED;
     if (this.#lastSkipped) return this.score;
     const model = this.#model;
@@ -145,8 +149,8 @@ export class SessionScorer {
   /** Estimated bytes of state of one scorer (checked by bench/replay_bench.ts). */
   static stateBytes(): number {
     // The typed array of the typing window, plus V8's per-typed-array and
-    // per-object overhead and about 48 numeric fields in five objects.
-    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 5 * OBJECT_OVERHEAD_BYTES + 48 * 8;
+    // per-object overhead and about 51 numeric fields in five objects.
+    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 5 * OBJECT_OVERHEAD_BYTES + 51 * 8;
   }
 
   /** The current feature values. */
@@ -163,6 +167,10 @@ export class SessionScorer {
       bulk_level_nats: model.levels.bulk,
       key_spread_octaves: Number.isNaN(this.#evidence.keySpread) ? null : this.#evidence.keySpread,
       key_spread_level_octaves: model.levels.keySpread,
+      key_bimodality: Number.isNaN(this.#evidence.keyBimodality)
+        ? null
+        : this.#evidence.keyBimodality,
+      key_bimodality_level: model.levels.keyBimodality,
       last_tempo_nats: skipped ? 0 : model.tempo[cells.tempo] ?? 0,
       last_regularity_nats: skipped ? 0 : model.regularity[cells.regularity] ?? 0,
       last_reaction_nats: skipped ? 0 : model.reaction[cells.reaction] ?? 0,

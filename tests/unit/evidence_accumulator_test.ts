@@ -9,7 +9,7 @@ import {
   TYPING_WINDOW,
 } from "../../src/score/evidence_accumulator.ts";
 
-const levels = { typing: 40, bulk: 12, keySpread: 0.5 };
+const levels = { typing: 40, bulk: 12, keySpread: 0.5, keyBimodality: 0.8 };
 
 /** The channels recomputed from the whole history, the slow way. */
 function reference(inputs: { llr: number; bulk: boolean }[]) {
@@ -66,18 +66,33 @@ Deno.test("a key's evidence leaves the typing window after TYPING_WINDOW keys", 
 
 Deno.test("evenness is the key spread's level over the spread, capped; silent until measured", () => {
   const evidence = new EvidenceAccumulator();
+  const spread = (octaves: number) => evidence.setKeyGaps(octaves, Number.NaN);
   assert.equal(evidence.level(levels), 0);
-  evidence.setKeySpread(Number.NaN);
+  spread(Number.NaN);
   assert.equal(evidence.level(levels), 0);
-  evidence.setKeySpread(2 * levels.keySpread);
+  spread(2 * levels.keySpread);
   assert.equal(evidence.level(levels), 0.5);
-  evidence.setKeySpread(levels.keySpread);
+  spread(levels.keySpread);
   assert.equal(evidence.level(levels), 1);
-  evidence.setKeySpread(levels.keySpread / 3);
+  spread(levels.keySpread / 3);
   assert.equal(evidence.level(levels), EVENNESS_CAP_MULTIPLE);
-  evidence.setKeySpread(0);
+  spread(0);
   assert.equal(evidence.level(levels), EVENNESS_CAP_MULTIPLE);
   // The strongest channel counts: typing beyond the cap wins.
   for (let i = 0; i < 20; i++) evidence.add(6, false, levels);
   assert.equal(evidence.level(levels), 120 / levels.typing);
+});
+
+Deno.test("bimodality is the key gaps' coefficient over its level; silent until measured", () => {
+  const evidence = new EvidenceAccumulator();
+  // A person's spread, so that only bimodality can speak.
+  const wide = 4 * levels.keySpread;
+  evidence.setKeyGaps(wide, Number.NaN);
+  assert.equal(evidence.level(levels), levels.keySpread / wide);
+  evidence.setKeyGaps(wide, levels.keyBimodality / 2);
+  assert.equal(evidence.level(levels), 0.5);
+  evidence.setKeyGaps(wide, levels.keyBimodality);
+  assert.equal(evidence.level(levels), 1);
+  evidence.setKeyGaps(wide, 1);
+  assert.equal(evidence.level(levels), 1 / levels.keyBimodality);
 });

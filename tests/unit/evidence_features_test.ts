@@ -6,8 +6,8 @@ import {
   EvidenceFeatures,
   gapOctave,
   HELD_DELAY_MS,
-  KEY_SPREAD_HORIZON,
-  KEY_SPREAD_MIN_GAPS,
+  LONG_RUN_HORIZON,
+  LONG_RUN_MIN_GAPS,
   SKEW_EDGES,
   SKEW_MIN_GAPS,
   SKEW_PERCENTILES,
@@ -20,7 +20,7 @@ import {
 } from "../../src/score/evidence_features.ts";
 import { Gesture, gestureOf } from "../../src/score/gesture.ts";
 import { InputShape } from "../../src/score/input_shape.ts";
-import { HorizonVariance } from "../../src/stats/horizon_variance.ts";
+import { HorizonMoments } from "../../src/stats/horizon_moments.ts";
 import { RunningSkew } from "../../src/stats/running_skew.ts";
 
 function cells(): EvidenceCells {
@@ -119,17 +119,17 @@ Deno.test("the skew cell follows running percentiles of the gaps within lines on
   );
 });
 
-Deno.test("the long-run key spread takes the key gaps within lines only, from KEY_SPREAD_MIN_GAPS on", () => {
+Deno.test("the long-run key spread and bimodality take the key gaps within lines only, from LONG_RUN_MIN_GAPS on", () => {
   const key = fc.record({
     // From 120 ms no gap is a held key's repeat; 3 s and more is a pause.
     gap: fc.double({ min: 120, max: 4000, noNaN: true }),
     kind: fc.constantFrom("key", "key", "key", "key", "enter", "line"),
   });
   fc.assert(
-    fc.property(fc.array(key, { minLength: 1, maxLength: 2 * KEY_SPREAD_HORIZON }), (keys) => {
+    fc.property(fc.array(key, { minLength: 1, maxLength: 2 * LONG_RUN_HORIZON }), (keys) => {
       const features = new EvidenceFeatures();
       const out = cells();
-      const reference = new HorizonVariance(KEY_SPREAD_HORIZON);
+      const reference = new HorizonMoments(LONG_RUN_HORIZON);
       let t = 0;
       features.input(t, 1, InputShape.SINGLE, out);
       let previous = "key";
@@ -139,8 +139,8 @@ Deno.test("the long-run key spread takes the key gaps within lines only, from KE
         features.input(t, kind === "line" ? 20 : 1, shape, out);
         if (kind === "key" && previous === "key" && gap < 3000) reference.push(Math.log2(gap));
         previous = kind;
-        if (reference.count < KEY_SPREAD_MIN_GAPS) {
-          assert.ok(Number.isNaN(features.keySpread));
+        if (reference.count < LONG_RUN_MIN_GAPS) {
+          assert.ok(Number.isNaN(features.keySpread) && Number.isNaN(features.keyBimodality));
           continue;
         }
         const expected = Math.sqrt(reference.variance);
@@ -148,6 +148,7 @@ Deno.test("the long-run key spread takes the key gaps within lines only, from KE
           Math.abs(features.keySpread - expected) < 1e-9,
           `${features.keySpread} vs ${expected}`,
         );
+        assert.ok(Math.abs(features.keyBimodality - reference.bimodality) < 1e-9);
       }
     }),
     { numRuns: 60 },
@@ -157,7 +158,7 @@ Deno.test("the long-run key spread takes the key gaps within lines only, from KE
 Deno.test("a held key's repeats leave the long-run key spread alone", () => {
   // Fixed fractions in [0, 1): key gaps of 120–360 ms, no randomness in a unit test.
   const keyGaps = Array.from(
-    { length: KEY_SPREAD_MIN_GAPS },
+    { length: LONG_RUN_MIN_GAPS },
     (_, i) => 120 + 240 * ((i * 0.6180339887) % 1),
   );
   const features = new EvidenceFeatures();
@@ -170,7 +171,7 @@ Deno.test("a held key's repeats leave the long-run key spread alone", () => {
   for (let i = 0; i < 60; i++) features.input(t += 33, 1, InputShape.SINGLE, out);
   assert.equal(out.tempo, SKIPPED);
   // Only the key gaps and the repeat delay entered: from the second repeat on, a run is known.
-  const reference = new HorizonVariance(KEY_SPREAD_HORIZON);
+  const reference = new HorizonMoments(LONG_RUN_HORIZON);
   for (const gap of [...keyGaps, 500]) reference.push(Math.log2(gap));
   assert.ok(Math.abs(features.keySpread - Math.sqrt(reference.variance)) < 1e-9);
 });

@@ -9,7 +9,7 @@ import {
   UNIFORM_SHARE,
 } from "../../src/score/evidence_model.ts";
 
-const levels = { typing: 10, bulk: 10, keySpread: 0.5 };
+const levels = { typing: 10, bulk: 10, keySpread: 0.5, keyBimodality: 0.8 };
 
 function countsOf(tempo: number[]): CellCounts {
   const counts = emptyCounts();

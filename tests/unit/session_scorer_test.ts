@@ -117,6 +117,26 @@ Deno.test("a program drawing each delay from one lognormal law (CV 0.3) is caugh
   }
 });
 
+Deno.test("a program drawing each delay from two narrow modes (120 and 400 ms) is caught by its bimodality", () => {
+  for (let seed = 1; seed <= 5; seed++) {
+    const random = seededRandom(seed);
+    const bot = new SessionScorer();
+    let t = 0;
+    let alert: ScoreFeatures | undefined;
+    for (let i = 0; i < 300 && alert === undefined; i++) {
+      t += (random.next() < 0.3 ? 400 : 120) * random.uniform(0.9, 1.1);
+      const shape = i % 12 === 11 ? InputShape.ENTER : InputShape.SINGLE;
+      if (bot.observe(t, "in", 1, shape) >= 0.72) alert = bot.features();
+      bot.observe(t + 0.1, "out", 1);
+    }
+    assert.ok(alert !== undefined, `seed ${seed}: no alert`);
+    // Key by key, and in its spread, it passes for a person: its two humps give it away.
+    assert.ok(alert.typing_evidence_nats < alert.typing_level_nats, `seed ${seed}`);
+    assert.ok(alert.key_spread_octaves! > alert.key_spread_level_octaves, `seed ${seed}`);
+    assert.ok(alert.key_bimodality! >= alert.key_bimodality_level, `seed ${seed}`);
+  }
+});
+
 Deno.test("a held Backspace (60 repeats at 30 Hz after 500 ms) is one gesture: skipped, not evidence", () => {
   const held = new SessionScorer();
   const plain = new SessionScorer();
