@@ -180,6 +180,9 @@ export class EvidenceFeatures {
   #spreadGaps = 0;
   readonly #skew = new RunningSkew(SKEW_PERCENTILES);
   readonly #lineKeyGaps = new HorizonMoments(LONG_RUN_HORIZON);
+  // Kept as computed when a gap comes, not per read: most inputs read them unchanged.
+  #keySpread = Number.NaN;
+  #keyBimodality = Number.NaN;
 
   /** Held-key runs recognised so far. */
   get heldRuns(): number {
@@ -192,8 +195,7 @@ export class EvidenceFeatures {
    * octaves; NaN until {@linkcode LONG_RUN_MIN_GAPS} have come.
    */
   get keySpread(): number {
-    const gaps = this.#lineKeyGaps;
-    return gaps.count < LONG_RUN_MIN_GAPS ? Number.NaN : Math.sqrt(gaps.variance);
+    return this.#keySpread;
   }
 
   /**
@@ -202,8 +204,7 @@ export class EvidenceFeatures {
    * {@linkcode LONG_RUN_MIN_GAPS} have come.
    */
   get keyBimodality(): number {
-    const gaps = this.#lineKeyGaps;
-    return gaps.count < LONG_RUN_MIN_GAPS ? Number.NaN : gaps.bimodality;
+    return this.#keyBimodality;
   }
 
   /** Records an output event (`t` in ms). */
@@ -342,7 +343,12 @@ export class EvidenceFeatures {
       previous !== Gesture.ENTER && !isBulk(previous)
     ) {
       this.#skew.push(log);
-      this.#lineKeyGaps.push(log);
+      const gaps = this.#lineKeyGaps;
+      gaps.push(log);
+      if (gaps.count >= LONG_RUN_MIN_GAPS) {
+        this.#keySpread = Math.sqrt(gaps.variance);
+        this.#keyBimodality = gaps.bimodality;
+      }
     }
     if (this.#skew.count < SKEW_MIN_GAPS) return 0;
     return 1 + binOf(this.#skew.skew, SKEW_EDGES) * (SKEW_RANGE_EDGES.length + 1) +

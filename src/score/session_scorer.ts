@@ -149,8 +149,8 @@ export class SessionScorer {
   /** Estimated bytes of state of one scorer (checked by bench/replay_bench.ts). */
   static stateBytes(): number {
     // The typed array of the typing window, plus V8's per-typed-array and
-    // per-object overhead and about 51 numeric fields in five objects.
-    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 5 * OBJECT_OVERHEAD_BYTES + 51 * 8;
+    // per-object overhead and about 53 numeric fields in five objects.
+    return TYPING_WINDOW * 4 + TYPED_ARRAY_OVERHEAD_BYTES + 5 * OBJECT_OVERHEAD_BYTES + 53 * 8;
   }
 
   /** The current feature values. */

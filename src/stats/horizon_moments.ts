@@ -45,9 +45,12 @@ export class HorizonMoments {
     const own = keep * diff;
     const m2 = this.#m2;
     const m3 = this.#m3;
-    this.#m4 = keep * (this.#m4 - 4 * shift * m3 + 6 * shift * shift * m2 + shift ** 4) +
-      weight * own ** 4;
-    this.#m3 = keep * (m3 - 3 * shift * m2 - shift ** 3) + weight * own ** 3;
+    // Products, not **: this runs for most keys of every session.
+    const shift2 = shift * shift;
+    const own2 = own * own;
+    this.#m4 = keep * (this.#m4 - 4 * shift * m3 + 6 * shift2 * m2 + shift2 * shift2) +
+      weight * own2 * own2;
+    this.#m3 = keep * (m3 - 3 * shift * m2 - shift2 * shift) + weight * own2 * own;
     this.#m2 = keep * (m2 + diff * shift);
     this.#mean += shift;
   }
