@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { InputShape } from "../../src/score/input_shape.ts";
-import { type ScoreFeatures, scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
-import { seededRandom } from "../../tools/sessions/seeded_random.ts";
+import { scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
+import { type SeededRandom, seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { syntheticTyping } from "../support/synthetic_typing.ts";
 
 /** Feeds person-like keys with readline's echo; returns the highest score. */
@@ -95,20 +95,30 @@ Deno.test("a fixed 120 ms cadence typing lines alerts within 40 keys; a person d
   }
 });
 
+/**
+ * Types 300 keys (Enter every 12th, each echoed) with delays from `delay`
+ * and returns the features at the first alert, if any.
+ */
+function firstAlertOf(delay: (random: SeededRandom) => number, seed: number) {
+  const random = seededRandom(seed);
+  const bot = new SessionScorer();
+  let t = 0;
+  for (let i = 0; i < 300; i++) {
+    t += delay(random);
+    const shape = i % 12 === 11 ? InputShape.ENTER : InputShape.SINGLE;
+    if (bot.observe(t, "in", 1, shape) >= 0.72) return bot.features();
+    bot.observe(t + 0.1, "out", 1);
+  }
+  return undefined;
+}
+
 Deno.test("a program drawing each delay from one lognormal law (CV 0.3) is caught by its evenness", () => {
+  const lognormal = (random: SeededRandom) =>
+    150 * Math.exp(
+      0.3 * Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next()),
+    );
   for (let seed = 1; seed <= 5; seed++) {
-    const random = seededRandom(seed);
-    const bot = new SessionScorer();
-    let t = 0;
-    let alert: ScoreFeatures | undefined;
-    for (let i = 0; i < 300 && alert === undefined; i++) {
-      const normal = Math.sqrt(-2 * Math.log(1 - random.next())) *
-        Math.cos(2 * Math.PI * random.next());
-      t += 150 * Math.exp(0.3 * normal);
-      const shape = i % 12 === 11 ? InputShape.ENTER : InputShape.SINGLE;
-      if (bot.observe(t, "in", 1, shape) >= 0.72) alert = bot.features();
-      bot.observe(t + 0.1, "out", 1);
-    }
+    const alert = firstAlertOf(lognormal, seed);
     assert.ok(alert !== undefined, `seed ${seed}: no alert`);
     // Key by key it passes for a person: the long-run spread is what gives it away.
     assert.ok(alert.typing_evidence_nats < alert.typing_level_nats, `seed ${seed}`);
@@ -118,17 +128,10 @@ Deno.test("a program drawing each delay from one lognormal law (CV 0.3) is caugh
 });
 
 Deno.test("a program drawing each delay from two narrow modes (120 and 400 ms) is caught by its bimodality", () => {
+  const twoModes = (random: SeededRandom) =>
+    (random.next() < 0.3 ? 400 : 120) * random.uniform(0.9, 1.1);
   for (let seed = 1; seed <= 5; seed++) {
-    const random = seededRandom(seed);
-    const bot = new SessionScorer();
-    let t = 0;
-    let alert: ScoreFeatures | undefined;
-    for (let i = 0; i < 300 && alert === undefined; i++) {
-      t += (random.next() < 0.3 ? 400 : 120) * random.uniform(0.9, 1.1);
-      const shape = i % 12 === 11 ? InputShape.ENTER : InputShape.SINGLE;
-      if (bot.observe(t, "in", 1, shape) >= 0.72) alert = bot.features();
-      bot.observe(t + 0.1, "out", 1);
-    }
+    const alert = firstAlertOf(twoModes, seed);
     assert.ok(alert !== undefined, `seed ${seed}: no alert`);
     // Key by key, and in its spread, it passes for a person: its two humps give it away.
     assert.ok(alert.typing_evidence_nats < alert.typing_level_nats, `seed ${seed}`);
