@@ -126,6 +126,27 @@ export function cellsOf(events: readonly SessionEvent[]): CellSession {
   };
 }
 
+/** Sessions' cells one after another, as one session (each keeps the features it had alone). */
+function concatCells(sessions: readonly CellSession[]): CellSession {
+  const join = <T extends Uint32Array | Float64Array>(
+    parts: readonly T[],
+    make: (length: number) => T,
+  ): T => {
+    const out = make(parts.reduce((n, part) => n + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+  return {
+    cells: join(sessions.map((s) => s.cells), (n) => new Uint32Array(n)),
+    keySpread: join(sessions.map((s) => s.keySpread), (n) => new Float64Array(n)),
+    keyBimodality: join(sessions.map((s) => s.keyBimodality), (n) => new Float64Array(n)),
+  };
+}
+
 /** Adds a session's cells to counts. */
 export function addCounts(counts: CellCounts, session: CellSession): void {
   for (const word of session.cells) {
@@ -394,22 +415,13 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
       });
     });
     // One long session per held-out person: every variant one after another.
-    const marathon = held.map((p, i) => {
-      const cells: number[] = [];
-      const keySpread: number[] = [];
-      const keyBimodality: number[] = [];
-      HUMAN_VARIANTS.forEach((variant, v) => {
-        const session = cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v));
-        cells.push(...session.cells);
-        keySpread.push(...session.keySpread);
-        keyBimodality.push(...session.keyBimodality);
-      });
-      return {
-        cells: Uint32Array.from(cells),
-        keySpread: Float64Array.from(keySpread),
-        keyBimodality: Float64Array.from(keyBimodality),
-      };
-    });
+    const marathon = held.map((p, i) =>
+      concatCells(
+        HUMAN_VARIANTS.map((variant, v) =>
+          cellsOf(humanSession(p.keys, variant, seed * 7 + i * 31 + v))
+        ),
+      )
+    );
     heldPeople.push({
       corpus,
       variant: "all variants in one session",

@@ -165,14 +165,15 @@ export class EvidenceFeatures {
   #log3 = Number.NaN;
   #gesture: Gesture | undefined;
   #group1 = 0;
-  /** The run's mean period so far: its elapsed time over its beats. */
+  /** The run's mean period so far: its elapsed time over its repeats. */
   #heldPeriod = 0;
   #heldElapsed = 0;
-  #heldBeats = 0;
+  #heldRepeats = 0;
   #heldGroup = 0;
   /** Bytes of one repeat of the held key (an arrow's escape sequence is 3). */
   #heldUnit = 1;
-  #heldRepeats = 0;
+  /** Inputs in the run so far (a chunk may carry several repeats); 0: no run. */
+  #heldInputs = 0;
   #sinceHeld = Infinity;
   #heldRuns = 0;
   #spreadMean = 0;
@@ -254,16 +255,16 @@ export class EvidenceFeatures {
 
   /** Whether this input is a held key's repeat (and updates the run). */
   #held(gap: number, group: number, bytes: number): boolean {
-    if (this.#heldRepeats > 0 && repeatsGroup(group, this.#heldGroup)) {
+    if (this.#heldInputs > 0 && repeatsGroup(group, this.#heldGroup)) {
       const repeats = Math.max(1, Math.round(bytes / this.#heldUnit));
       if (this.#onBeat(gap, repeats)) {
-        this.#heldRepeats += 1;
+        this.#heldInputs += 1;
         this.#sinceHeld = 0;
         // The period is the run's time over its repeats: unlike beats rounded
         // from each gap, network jitter (a late repeat, then an early one) cannot shorten it.
         this.#heldElapsed += gap;
-        this.#heldBeats += repeats;
-        this.#heldPeriod = this.#heldElapsed / this.#heldBeats;
+        this.#heldRepeats += repeats;
+        this.#heldPeriod = this.#heldElapsed / this.#heldRepeats;
         return true;
       }
     }
@@ -271,7 +272,7 @@ export class EvidenceFeatures {
     // delivered as one chunk) resumes from this gap, at this input only;
     // anything else must show the repeat delay first.
     this.#sinceHeld += 1;
-    this.#heldRepeats = 0;
+    this.#heldInputs = 0;
     const resumes = this.#sinceHeld <= HELD_RESUME_INPUTS && repeatsGroup(group, this.#heldGroup);
     if (
       // A paste may carry a stall's repeats within a run, but never starts one: a person pastes
@@ -293,8 +294,8 @@ export class EvidenceFeatures {
       this.#heldUnit = group === ANY_REPEAT_GROUP ? 1 : bytes;
       this.#heldPeriod = gap;
       this.#heldElapsed = gap;
-      this.#heldBeats = 1;
       this.#heldRepeats = 1;
+      this.#heldInputs = 1;
       this.#sinceHeld = 0;
       if (!resumes) this.#heldRuns += 1;
       return true;
