@@ -297,6 +297,18 @@ Deno.test("a network stall in a held key: a paste-sized chunk of its repeats goe
   assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
 });
 
+Deno.test("a run's period counts the repeats its chunks carry, not the chunks", () => {
+  // 30 Hz Backspace; a stall delivers 11 repeats as one chunk, a shorter one 5 as another.
+  // Over chunks the period would be 63 ms and the 5 repeats 165 ms later off its beat.
+  const times = [0, 500, ...Array.from({ length: 10 }, (_, i) => 533 + i * 33)];
+  const stall = times.at(-1)! + 11 * 33;
+  const shortStall = stall + 5 * 33;
+  times.push(stall, shortStall, ...Array.from({ length: 5 }, (_, i) => shortStall + 33 * (i + 1)));
+  const bytes = (i: number) => times[i] === stall ? 11 : times[i] === shortStall ? 5 : 1;
+  const skipped = skippedKeys(times, bytes);
+  assert.ok(skipped.slice(2).every((s) => s), `scored: ${skipped.indexOf(false, 2)}`);
+});
+
 Deno.test("a paste is a stall's repeats only when it took as long as they did, and never starts a run", () => {
   // 30 Hz repeats, then 40 bytes two beats later: a paste, not 40 repeats.
   const times = [0, 500, ...Array.from({ length: 10 }, (_, i) => 533 + i * 33)];
