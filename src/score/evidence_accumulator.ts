@@ -124,7 +124,9 @@ export class EvidenceAccumulator {
     const typing = this.#typing > 0 ? this.#typing / levels.typing : 0;
     const bulk = this.#bulk / levels.bulk;
     // NaN (not measured yet) fails the comparison; a spread of 0 reaches the cap.
-    const evenness = this.#keySpread >= 0
+    // A level of 0 (a fit that measured no spread) never alerts, and 0 / 0 must not
+    // mask the other channels.
+    const evenness = this.#keySpread >= 0 && levels.keySpread > 0
       ? Math.min(levels.keySpread / this.#keySpread, EVENNESS_CAP_MULTIPLE)
       : 0;
     const bimodality = this.#keyBimodality >= 0 ? this.#keyBimodality / levels.keyBimodality : 0;

@@ -83,6 +83,15 @@ Deno.test("evenness is the key spread's level over the spread, capped; silent un
   assert.equal(evidence.level(levels), 120 / levels.typing);
 });
 
+Deno.test("an evenness level of 0 never alerts and leaves the other channels their say", () => {
+  const evidence = new EvidenceAccumulator();
+  const unmeasured = { ...levels, keySpread: 0 };
+  evidence.setKeyGaps(0, Number.NaN);
+  assert.equal(evidence.level(unmeasured), 0);
+  for (let i = 0; i < 20; i++) evidence.add(6, false, unmeasured);
+  assert.equal(evidence.level(unmeasured), 120 / levels.typing);
+});
+
 Deno.test("bimodality is the key gaps' coefficient over its level; silent until measured", () => {
   const evidence = new EvidenceAccumulator();
   // A person's spread, so that only bimodality can speak.
