@@ -54,6 +54,7 @@ import {
 } from "../src/score/evidence_model.ts";
 import { EvidenceAccumulator, type EvidenceLevels } from "../src/score/evidence_accumulator.ts";
 import { isBulk } from "../src/score/gesture.ts";
+import { levelOfScore, SCORE_AT_LEVEL } from "../src/score/session_scorer.ts";
 
 /** Inputs within which a whole-line family must alert. */
 export const LINE_ALERT_WITHIN = 5;
@@ -171,6 +172,8 @@ export interface EvidenceRun {
   keyBimodality: number;
   /** The 1-based input of the first alert (any channel at its level), or null. */
   firstAlert: number | null;
+  /** The highest evidence in units of the channels' levels (any threshold's alert: see levelOfScore). */
+  peakLevel: number;
 }
 
 /** Replays a session's cells through the evidence channels exactly as SessionScorer does. */
@@ -181,6 +184,7 @@ export function evidenceRun(model: EvidenceModel, session: CellSession): Evidenc
   let inverseKeySpread = 0;
   let keyBimodality = 0;
   let firstAlert: number | null = null;
+  let peakLevel = 0;
   const cells = session.cells;
   for (let i = 0; i < cells.length; i++) {
     const word = cells[i]!;
@@ -201,9 +205,11 @@ export function evidenceRun(model: EvidenceModel, session: CellSession): Evidenc
     );
     if (evidence.typing > typing) typing = evidence.typing;
     if (evidence.bulk > bulk) bulk = evidence.bulk;
-    if (firstAlert === null && evidence.level(model.levels) >= 1) firstAlert = i + 1;
+    const level = evidence.level(model.levels);
+    if (level > peakLevel) peakLevel = level;
+    if (firstAlert === null && level >= 1) firstAlert = i + 1;
   }
-  return { typing, bulk, inverseKeySpread, keyBimodality, firstAlert };
+  return { typing, bulk, inverseKeySpread, keyBimodality, firstAlert, peakLevel };
 }
 
 /** A labelled group of sessions (a family, a corpus variant). */
@@ -336,6 +342,23 @@ export interface HumanRow {
   alertedPercent: number;
 }
 
+/**
+ * Alert thresholds the trade-off table compares, the default
+ * ({@linkcode SCORE_AT_LEVEL}) among them.
+ */
+export const TRADE_OFF_THRESHOLDS = [0.6, 0.65, 0.68, SCORE_AT_LEVEL, 0.76, 0.8] as const;
+
+/** What one alert threshold catches and costs, on the same held-out sessions. */
+export interface ThresholdRow {
+  threshold: number;
+  /** Each family's held-out sessions caught at this threshold (order of `families`), percent. */
+  caughtPercent: number[];
+  /** Held-out people's sessions ever alerted, every corpus and variant together, percent. */
+  peopleAlertedPercent: number;
+  /** The corpus × variant with the most alerted at this threshold. */
+  worstHuman: HumanRow;
+}
+
 /** One corpus left out of the fit entirely, measured on its held-out people. */
 export interface CorpusRow {
   corpus: string;
@@ -353,6 +376,8 @@ export interface CalibrationResult {
   human: HumanRow[];
   /** Leave-one-corpus-out: each corpus by a model fitted on the other corpora's people. */
   corpora: CorpusRow[];
+  /** The same held-out sessions at other alert thresholds ({@linkcode TRADE_OFF_THRESHOLDS}). */
+  thresholds: ThresholdRow[];
   /** The model fitted on every family and the fitting people. */
   model: EvidenceModel;
   fitPeople: number;
@@ -453,9 +478,12 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
   progress(`${measureFamilies.length} families generated`);
 
   const spreads: SpreadRow[] = [];
+  const familyPeaks: number[][] = [];
   const families: FamilyRow[] = measureFamilies.map((held, index) => {
     const model = fitModel(fitFamilies.filter((_, i) => i !== index), fitPeople);
-    const firsts = held.sessions.map((s) => evidenceRun(model, s).firstAlert);
+    const runs = held.sessions.map((s) => evidenceRun(model, s));
+    familyPeaks.push(runs.map((r) => r.peakLevel));
+    const firsts = runs.map((r) => r.firstAlert);
     const bands = measureBands.get(held.name);
     if (bands !== undefined) spreads.push(...spreadRows(held.name, bands, firsts));
     const caught = firsts.filter((f): f is number => f !== null).sort((a, b) => a - b);
@@ -475,14 +503,33 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     };
   });
   const model = fitModel(fitFamilies, fitPeople);
-  const human = heldPeople.map(({ corpus, variant, group: g }) => {
-    const alerted = g.sessions.filter((s) => evidenceRun(model, s).firstAlert !== null).length;
+  const humanPeaks = heldPeople.map(({ group: g }) =>
+    g.sessions.map((s) => evidenceRun(model, s).peakLevel)
+  );
+  // A session is alerted at a threshold when its peak reaches that threshold's level.
+  const humanRowsAt = (alertAt: number): HumanRow[] =>
+    heldPeople.map(({ corpus, variant, group: g }, i) => {
+      const alerted = humanPeaks[i]!.filter((peak) => peak >= alertAt).length;
+      return {
+        corpus,
+        variant,
+        sessions: g.sessions.length,
+        alerted,
+        alertedPercent: percent(alerted, g.sessions.length),
+      };
+    });
+  const human = humanRowsAt(1);
+  const thresholds = TRADE_OFF_THRESHOLDS.map((threshold) => {
+    const alertAt = levelOfScore(threshold);
+    const rows = humanRowsAt(alertAt);
+    const sum = (pick: (r: HumanRow) => number) => rows.reduce((total, r) => total + pick(r), 0);
     return {
-      corpus,
-      variant,
-      sessions: g.sessions.length,
-      alerted,
-      alertedPercent: percent(alerted, g.sessions.length),
+      threshold,
+      caughtPercent: familyPeaks.map((peaks) =>
+        percent(peaks.filter((peak) => peak >= alertAt).length, peaks.length)
+      ),
+      peopleAlertedPercent: percent(sum((r) => r.alerted), sum((r) => r.sessions)),
+      worstHuman: worstHumanRow(rows),
     };
   });
   const corpora = HUMAN_CORPORA.map((corpus) => {
@@ -504,6 +551,7 @@ export async function runCalibration(options: CalibrationOptions): Promise<Calib
     spreads,
     human,
     corpora,
+    thresholds,
     model,
     fitPeople: fitCount,
     heldOutPeople: heldCount,
@@ -517,10 +565,15 @@ export function worstFamily(result: CalibrationResult): FamilyRow {
   );
 }
 
+/** The human row with the largest share alerted (the first of equals). */
+export function worstHumanRow(rows: readonly HumanRow[]): HumanRow {
+  return rows.reduce((worst, row) => row.alertedPercent > worst.alertedPercent ? row : worst);
+}
+
 /** The result as the Markdown tables that go in README.md. */
 export function formatCalibration(result: CalibrationResult): string {
   const worst = worstFamily(result);
-  const worstHuman = result.human.reduce((w, r) => r.alertedPercent > w.alertedPercent ? r : w);
+  const worstHuman = worstHumanRow(result.human);
   return [
     `Leave-one-family-out: each family measured on sessions of its own (other seeds) by a model fitted without it.`,
     "",
@@ -577,6 +630,26 @@ export function formatCalibration(result: CalibrationResult): string {
     ...result.corpora.map((r) =>
       `| ${r.corpus} | ${r.sessions} | ${r.alerted} (${r.alertedPercent.toFixed(2)} %) |`
     ),
+    "",
+    "Other alert thresholds (`--threshold`), the same held-out sessions: each family caught by the model fitted without it, and the held-out people by the shipped model:",
+    "",
+    `| Held out | ${result.thresholds.map((t) => t.threshold.toFixed(2)).join(" | ")} |`,
+    `| --- | ${result.thresholds.map(() => "---:").join(" | ")} |`,
+    ...result.families.map((r, i) =>
+      `| ${r.family} | ${
+        result.thresholds.map((t) => `${t.caughtPercent[i]!.toFixed(1)} %`).join(" | ")
+      } |`
+    ),
+    `| people, every session | ${
+      result.thresholds.map((t) => `${t.peopleAlertedPercent.toFixed(2)} %`).join(" | ")
+    } |`,
+    `| people, worst row | ${
+      result.thresholds.map((t) =>
+        `${
+          t.worstHuman.alertedPercent.toFixed(2)
+        } % (${t.worstHuman.corpus} ${t.worstHuman.variant})`
+      ).join(" | ")
+    } |`,
   ].join("\n");
 }
 

@@ -192,3 +192,11 @@ export function scoreOfLevel(level: number): number {
   if (!(level > 0) || !Number.isFinite(level)) return 0;
   return 1 - (1 - SCORE_AT_LEVEL) ** level;
 }
+
+/**
+ * The evidence, in units of a channel's level, at which the score is
+ * `score`: the inverse of {@linkcode scoreOfLevel} on (0, 1).
+ */
+export function levelOfScore(score: number): number {
+  return Math.log(1 - score) / Math.log(1 - SCORE_AT_LEVEL);
+}

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseParticipant, toHumanSession } from "../../tools/sessions/human_sessions.ts";
 import { seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { InputShape } from "../../src/score/input_shape.ts";
-import { SessionScorer } from "../../src/score/session_scorer.ts";
+import { scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
 import {
   cellsOf,
   evidenceRun,
@@ -12,6 +12,8 @@ import {
   SPREAD_BANDS,
   spreadBand,
   spreadRows,
+  TRADE_OFF_THRESHOLDS,
+  worstHumanRow,
 } from "../../tools/calibrate.ts";
 import {
   AUTOMATION_FAMILIES,
@@ -59,6 +61,25 @@ Deno.test({
     );
     assert.ok(result.model.levels.typing > 0 && result.model.levels.bulk > 0);
     assert.ok(result.model.levels.keySpread > 0);
+    // The trade-off table: its default column is the tables above, and a lower
+    // threshold never catches fewer sessions nor alerts fewer people.
+    assert.deepEqual(result.thresholds.map((t) => t.threshold), [...TRADE_OFF_THRESHOLDS]);
+    const atDefault = result.thresholds.find((t) => t.threshold === 0.72)!;
+    assert.deepEqual(atDefault.caughtPercent, result.families.map((r) => r.caughtPercent));
+    assert.deepEqual(atDefault.worstHuman, worstHumanRow(result.human));
+    const alerted = result.human.reduce((n, r) => n + r.alerted, 0);
+    const sessions = result.human.reduce((n, r) => n + r.sessions, 0);
+    assert.equal(atDefault.peopleAlertedPercent, 100 * alerted / sessions);
+    result.thresholds.slice(1).forEach((higher, i) => {
+      const lower = result.thresholds[i]!;
+      assert.ok(lower.threshold < higher.threshold);
+      assert.ok(lower.peopleAlertedPercent >= higher.peopleAlertedPercent);
+      higher.caughtPercent.forEach((caught, f) => assert.ok(lower.caughtPercent[f]! >= caught));
+    });
+    // The thresholds tell families apart: below the default some random-delay
+    // family is caught more often than at it.
+    const lowest = result.thresholds[0]!;
+    assert.ok(lowest.caughtPercent.some((caught, f) => caught > atDefault.caughtPercent[f]!));
   },
 });
 
@@ -85,7 +106,7 @@ Deno.test("spread rows count each band's sessions and alerts, and skip empty ban
   ]);
 });
 
-Deno.test("the calibration's replay of cells alerts exactly where the live scorer does", () => {
+Deno.test("the calibration's replay of cells alerts exactly where the live scorer does, and peaks as high", () => {
   for (const family of AUTOMATION_FAMILIES) {
     // More random-delay sessions, so that some alert on their evenness alone.
     const seeds = RANDOM_DELAY_FAMILIES.has(family) ? 20 : 6;
@@ -94,12 +115,17 @@ Deno.test("the calibration's replay of cells alerts exactly where the live score
       const scorer = new SessionScorer();
       let inputs = 0;
       let first: number | null = null;
+      let peak = 0;
       for (const e of events) {
         if (e.dir === "in") inputs += 1;
-        if (scorer.observe(e.t, e.dir, e.bytes, e.shape) >= 0.72 && first === null) first = inputs;
+        const score = scorer.observe(e.t, e.dir, e.bytes, e.shape);
+        if (score >= 0.72 && first === null) first = inputs;
+        peak = Math.max(peak, score);
       }
-      const replayed = evidenceRun(DEFAULT_EVIDENCE_MODEL, cellsOf(events)).firstAlert;
-      assert.equal(replayed, first, `${family} seed ${seed}`);
+      const replayed = evidenceRun(DEFAULT_EVIDENCE_MODEL, cellsOf(events));
+      assert.equal(replayed.firstAlert, first, `${family} seed ${seed}`);
+      // Its peak is the live scorer's highest score, which the trade-off table reads.
+      assert.ok(Math.abs(scoreOfLevel(replayed.peakLevel) - peak) < 1e-9, `${family} seed ${seed}`);
     }
   }
 });

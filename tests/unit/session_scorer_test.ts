@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { InputShape } from "../../src/score/input_shape.ts";
-import { scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
+import { levelOfScore, scoreOfLevel, SessionScorer } from "../../src/score/session_scorer.ts";
 import { type SeededRandom, seededRandom } from "../../tools/sessions/seeded_random.ts";
 import { syntheticTyping } from "../support/synthetic_typing.ts";
 
@@ -62,6 +62,20 @@ Deno.test("scoreOfLevel is 1 − 0.28^level: 0.72 at the level, monotone, 0 with
         assert.ok(Math.abs(scoreOfLevel(a) - reference(a)) < 1e-12);
         if (a < b) assert.ok(scoreOfLevel(a) <= scoreOfLevel(b));
         assert.ok(scoreOfLevel(a) < 1 || a > 25);
+      },
+    ),
+  );
+});
+
+Deno.test("levelOfScore inverts scoreOfLevel: 1 at the default threshold, rising with the score", () => {
+  assert.equal(levelOfScore(0.72), 1);
+  fc.assert(
+    fc.property(
+      fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+      fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+      (a, b) => {
+        assert.ok(Math.abs(scoreOfLevel(levelOfScore(a)) - a) < 1e-12);
+        if (a < b) assert.ok(levelOfScore(a) <= levelOfScore(b));
       },
     ),
   );
