@@ -644,12 +644,14 @@ export function formatCalibration(result: CalibrationResult): string {
       result.thresholds.map((t) => `${t.peopleAlertedPercent.toFixed(2)} %`).join(" | ")
     } |`,
     `| people, worst row | ${
-      result.thresholds.map((t) =>
-        `${
-          t.worstHuman.alertedPercent.toFixed(2)
-        } % (${t.worstHuman.corpus} ${t.worstHuman.variant})`
-      ).join(" | ")
+      result.thresholds.map((t) => `${t.worstHuman.alertedPercent.toFixed(2)} %`).join(" | ")
     } |`,
+    "",
+    `Worst rows: ${
+      result.thresholds.map((t) =>
+        `${t.threshold.toFixed(2)} ${t.worstHuman.corpus} ${t.worstHuman.variant}`
+      ).join("; ")
+    }.`,
   ].join("\n");
 }
 
